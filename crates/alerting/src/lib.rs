@@ -1,0 +1,11 @@
+//! The alerting core: the effective routing tree, the alert store, the
+//! dispatcher with its aggregation groups and timers, inhibition, silences,
+//! the notification log, and the notification pipeline that talks to
+//! receivers through the `Notifier` trait.
+//!
+//! Time is injected through [`clock::Clock`], so timing tests run on paused
+//! tokio time.
+
+pub mod alert;
+pub mod clock;
+pub mod flush;

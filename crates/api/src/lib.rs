@@ -1,0 +1,2 @@
+//! The HTTP surface: Alertmanager's API v2, /-/healthy, /-/ready,
+//! /-/reload and /metrics.

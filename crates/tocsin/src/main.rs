@@ -1,0 +1,3 @@
+//! The `tocsin` binary: command-line parsing and process wiring.
+
+fn main() {}
