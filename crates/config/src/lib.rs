@@ -5,6 +5,12 @@
 //! This crate only describes configuration; it builds no routing tree and
 //! sends nothing (see `tocsin-alerting` and `tocsin-notify`).
 
+pub mod decode;
+pub mod diagnostic;
+mod hints;
+pub mod options;
+pub mod render;
 pub mod route;
+pub mod yaml;
 
 pub use route::{GroupBy, InhibitRule, Route};

@@ -7,6 +7,7 @@
 pub mod duration;
 pub mod goquote;
 pub mod goregex;
+mod gounicode;
 pub mod labels;
 pub mod matcher;
 pub mod timeinterval;

@@ -1,3 +1,47 @@
-//! The `tocsin` binary: command-line parsing and process wiring.
+//! The `tocsin` binary: parses the command line and runs one command.
+//! Failures print `tocsin: error: …` on standard error and exit 1, as amtool
+//! does.
 
-fn main() {}
+mod cli;
+mod commands;
+mod treeprint;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help is success; every usage error exits 1 like kingpin.
+            let code = if err.use_stderr() { 1 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    if cli.version {
+        print!("{}", commands::version::long_version());
+        return ExitCode::SUCCESS;
+    }
+    let result = match cli.command {
+        Some(Command::CheckConfig { files }) => commands::check_config::run(&files),
+        Some(Command::Config(args)) => match args.command {
+            ConfigCommand::Routes(routes) => commands::routes::run(routes),
+        },
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("tocsin: error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

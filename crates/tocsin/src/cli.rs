@@ -1,0 +1,87 @@
+//! The command line, argument-compatible with amtool where amtool has the
+//! same command (`check-config`, `config routes show|test`): same flag
+//! names (`--config.file`, `--verify.receivers`, `--tree`), same defaults.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tocsin",
+    about = "A drop-in Alertmanager, and the tooling around it.",
+    disable_version_flag = true
+)]
+pub struct Cli {
+    /// Show application version.
+    #[arg(long, global = true)]
+    pub version: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate alertmanager config files.
+    ///
+    /// Validates the syntax and schema of each file and its templates. Prints
+    /// amtool's summary on standard output and every problem, with
+    /// file:line:column and a hint, on standard error. Reads standard input
+    /// when no file is given.
+    #[command(name = "check-config")]
+    CheckConfig {
+        /// Files to be validated.
+        files: Vec<PathBuf>,
+    },
+    /// View the configuration and test its routing.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Prints the alert routing tree (the default), or tests routing.
+    Routes(RoutesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    /// Config file to be tested.
+    #[arg(long = "config.file", global = true, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<RoutesCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoutesCommand {
+    /// Prints the alert routing tree as an ASCII tree.
+    Show,
+    /// Prints the receivers an alert with the given labels is routed to.
+    ///
+    /// If the labels reach several receivers, they are printed in the order
+    /// of the routing tree, separated by commas.
+    Test(RoutesTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesTestArgs {
+    /// Fails (exit 1) unless the labels route to exactly these receivers
+    /// (comma-separated, in routing-tree order).
+    #[arg(long = "verify.receivers", value_name = "RECEIVERS")]
+    pub verify_receivers: Option<String>,
+
+    /// Prints out the tree of matching routes.
+    #[arg(long)]
+    pub tree: bool,
+
+    /// Labels of the alert to route, as `name=value`.
+    pub labels: Vec<String>,
+}

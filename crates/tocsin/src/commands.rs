@@ -1,0 +1,6 @@
+//! One module per command; each returns the process exit code or an error
+//! that `main` prints as `tocsin: error: …`.
+
+pub mod check_config;
+pub mod routes;
+pub mod version;

@@ -1,0 +1,114 @@
+//! `tocsin config routes [show]` and `tocsin config routes test`: the
+//! effective routing tree of a config file, drawn and queried exactly as
+//! amtool does (same tree drawing, same receiver list, same exit codes).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail};
+use tocsin_alerting::route::{RouteNode, RouteTree};
+use tocsin_model::LabelSet;
+use tocsin_model::matcher::{MatchType, ParseMode, parse_matcher};
+
+use crate::cli::{RoutesArgs, RoutesCommand, RoutesTestArgs};
+use crate::treeprint::{self, Node};
+
+pub fn run(args: RoutesArgs) -> anyhow::Result<ExitCode> {
+    let Some(path) = args.config_file.as_deref() else {
+        bail!("--config.file is required (reading the configuration of a running server is not supported yet)");
+    };
+    let tree = load_tree(path)?;
+    match args.command {
+        None | Some(RoutesCommand::Show) => {
+            print!("Routing tree:\n{}\n", treeprint::render(&[show_node(tree.root())]));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(RoutesCommand::Test(test)) => run_test(&tree, &test),
+    }
+}
+
+fn load_tree(path: &Path) -> anyhow::Result<RouteTree> {
+    match tocsin_config::load_file(path) {
+        Ok(loaded) => {
+            for warning in &loaded.warnings {
+                eprintln!("{warning}");
+            }
+            Ok(RouteTree::new(&loaded.config.route))
+        }
+        Err(failure) => {
+            for d in &failure.diagnostics {
+                eprintln!("{d}");
+            }
+            Err(anyhow!("{}", failure.first_upstream_message()))
+        }
+    }
+}
+
+fn run_test(tree: &RouteTree, args: &RoutesTestArgs) -> anyhow::Result<ExitCode> {
+    let mut labels = LabelSet::new();
+    for arg in &args.labels {
+        let matcher = parse_matcher(arg, ParseMode::Fallback)
+            .map_err(|e| anyhow!("Failed to parse labels: {e}"))?;
+        if matcher.kind != MatchType::Equal {
+            bail!("Labels must be specified as key=value pairs");
+        }
+        labels.insert(matcher.name, matcher.value);
+    }
+    if args.tree {
+        let root = matching_node(tree.root(), &labels);
+        print!("Matching routes:\n{}\n\n", treeprint::render(&[root]));
+    }
+    let receivers: Vec<&str> = tree.match_alert(&labels).iter().map(|r| r.receiver()).collect();
+    let slug = receivers.join(",");
+    println!("{slug}");
+    if let Some(expected) = &args.verify_receivers {
+        if !expected.is_empty() && *expected != slug {
+            println!("WARNING: Expected receivers did not match resolved receivers.");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// amtool's branch text: matchers (or `default-route`), then optionally
+/// `continue: true` and `receiver: X`, separated by two spaces.
+fn slug(route: &RouteNode, show_continue: bool, show_receiver: bool) -> String {
+    let mut s = if route.matchers().0.is_empty() {
+        "default-route".to_owned()
+    } else {
+        route.matchers().to_string()
+    };
+    if show_continue && route.continues() {
+        s.push_str("  continue: true");
+    }
+    if show_receiver {
+        s.push_str("  receiver: ");
+        s.push_str(route.receiver());
+    }
+    s
+}
+
+fn show_node(route: &RouteNode) -> Node {
+    let mut node = Node::new(slug(route, true, true));
+    node.children = route.children().iter().map(show_node).collect();
+    node
+}
+
+/// The branch of the tree an alert walks, as amtool's `--tree` draws it:
+/// children that match are descended into until one without `continue`;
+/// a node none of whose children matched is final and names its receiver.
+fn matching_node(route: &RouteNode, labels: &LabelSet) -> Node {
+    let mut node = Node::new(slug(route, false, false));
+    for child in route.children() {
+        if child.matchers().matches(labels) {
+            node.children.push(matching_node(child, labels));
+            if !child.continues() {
+                break;
+            }
+        }
+    }
+    if node.children.is_empty() {
+        node.text = slug(route, false, true);
+    }
+    node
+}
