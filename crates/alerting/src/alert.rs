@@ -38,11 +38,17 @@ const GO_ZERO_SECONDS: i64 = -62_135_596_800;
 
 impl Time {
     /// Go's zero `time.Time`: "not set".
-    pub const ZERO: Time = Time { instant: Timestamp::constant(GO_ZERO_SECONDS, 0), offset: Offset::UTC };
+    pub const ZERO: Time = Time {
+        instant: Timestamp::constant(GO_ZERO_SECONDS, 0),
+        offset: Offset::UTC,
+    };
 
     /// `instant` expressed in UTC.
     pub fn utc(instant: Timestamp) -> Time {
-        Time { instant, offset: Offset::UTC }
+        Time {
+            instant,
+            offset: Offset::UTC,
+        }
     }
 
     /// `instant` expressed in the process' local zone, as Go's `time.Now()`
@@ -50,7 +56,10 @@ impl Time {
     pub fn local(instant: Timestamp) -> Time {
         static LOCAL: OnceLock<TimeZone> = OnceLock::new();
         let zone = LOCAL.get_or_init(TimeZone::system);
-        Time { instant, offset: zone.to_offset(instant) }
+        Time {
+            instant,
+            offset: zone.to_offset(instant),
+        }
     }
 
     /// The clock's current time in the local zone.
@@ -64,8 +73,11 @@ impl Time {
     }
 
     /// `self + d` in the same offset (saturating at jiff's maximum).
-    pub fn add(self, d: Duration) -> Time {
-        Time { instant: self.instant.checked_add(d).unwrap_or(Timestamp::MAX), offset: self.offset }
+    pub fn saturating_add(self, d: Duration) -> Time {
+        Time {
+            instant: self.instant.checked_add(d).unwrap_or(Timestamp::MAX),
+            offset: self.offset,
+        }
     }
 
     /// Go's `Format(time.RFC3339Nano)` (also its JSON form): the wall time in
@@ -120,24 +132,39 @@ impl Time {
     /// jiff's range (after 9999-12-30T22:00Z) are rejected although Go
     /// accepts them.
     pub fn parse_rfc3339(input: &str) -> Result<Time, TimeParseError> {
-        let err = |reason: &'static str| TimeParseError { input: input.to_owned(), reason };
+        let err = |reason: &'static str| TimeParseError {
+            input: input.to_owned(),
+            reason,
+        };
         let b = input.as_bytes();
         let num = |range: std::ops::Range<usize>| -> Option<i64> {
             let digits = b.get(range)?;
-            digits.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+            digits.iter().try_fold(0i64, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
         };
-        let expect = |at: usize, c: u8| b.get(at) == Some(&c);
-        if !(expect(4, b'-') && expect(7, b'-') && expect(10, b'T') && expect(13, b':') && expect(16, b':')) {
+        let byte_is = |at: usize, c: u8| b.get(at) == Some(&c);
+        if !(byte_is(4, b'-')
+            && byte_is(7, b'-')
+            && byte_is(10, b'T')
+            && byte_is(13, b':')
+            && byte_is(16, b':'))
+        {
             return Err(err("not in the form 2006-01-02T15:04:05Z07:00"));
         }
-        let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) =
-            (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16), num(17..19))
-        else {
+        let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+            num(0..4),
+            num(5..7),
+            num(8..10),
+            num(11..13),
+            num(14..16),
+            num(17..19),
+        ) else {
             return Err(err("not in the form 2006-01-02T15:04:05Z07:00"));
         };
         let mut pos = 19;
         let mut nanos: i64 = 0;
-        if expect(pos, b'.') {
+        if byte_is(pos, b'.') {
             let start = pos + 1;
             let mut end = start;
             while b.get(end).is_some_and(u8::is_ascii_digit) {
@@ -147,7 +174,10 @@ impl Time {
                 return Err(err("missing fractional seconds after '.'"));
             }
             for i in 0..9 {
-                let digit = b.get(start + i).filter(|_| start + i < end).map_or(0, |c| i64::from(c - b'0'));
+                let digit = b
+                    .get(start + i)
+                    .filter(|_| start + i < end)
+                    .map_or(0, |c| i64::from(c - b'0'));
                 nanos = nanos * 10 + digit;
             }
             pos = end;
@@ -300,7 +330,11 @@ impl Alert {
     }
 
     pub fn status_at(&self, now: Timestamp) -> AlertStatus {
-        if self.resolved_at(now) { AlertStatus::Resolved } else { AlertStatus::Firing }
+        if self.resolved_at(now) {
+            AlertStatus::Resolved
+        } else {
+            AlertStatus::Firing
+        }
     }
 
     /// The times and flags merging looks at.
@@ -345,7 +379,11 @@ impl Alert {
     /// [`Lifespan::merge`]. `now` stands for upstream's `time.Now()`.
     pub fn merge(&self, other: &Alert, now: Timestamp) -> Alert {
         let merged = self.lifespan().merge(&other.lifespan(), now);
-        let mut result = if merged.other_is_younger { other.clone() } else { self.clone() };
+        let mut result = if merged.other_is_younger {
+            other.clone()
+        } else {
+            self.clone()
+        };
         result.starts_at = merged.starts_at;
         result.ends_at = merged.ends_at;
         result
@@ -355,7 +393,11 @@ impl Alert {
     /// holds `existing`: the merge when their activity ranges overlap
     /// ([`Lifespan::overlaps`]), otherwise `incoming` unchanged.
     pub fn merge_incoming(existing: &Alert, incoming: Alert, now: Timestamp) -> Alert {
-        if incoming.lifespan().overlaps(&existing.lifespan()) { existing.merge(&incoming, now) } else { incoming }
+        if incoming.lifespan().overlaps(&existing.lifespan()) {
+            existing.merge(&incoming, now)
+        } else {
+            incoming
+        }
     }
 }
 
@@ -400,18 +442,33 @@ impl Lifespan {
     /// was not derived from resolve_timeout.
     pub fn merge(&self, other: &Lifespan, now: Timestamp) -> MergedLifespan {
         let other_is_younger = other.updated_at.instant >= self.updated_at.instant;
-        let (older, younger) = if other_is_younger { (self, other) } else { (other, self) };
-        let starts_at =
-            if older.starts_at.instant < younger.starts_at.instant { older.starts_at } else { younger.starts_at };
+        let (older, younger) = if other_is_younger {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let starts_at = if older.starts_at.instant < younger.starts_at.instant {
+            older.starts_at
+        } else {
+            younger.starts_at
+        };
         let older_ends_later = older.ends_at.instant > younger.ends_at.instant;
         let ends_at = if younger.resolved_at(now) {
-            if older.resolved_at(now) && older_ends_later { older.ends_at } else { younger.ends_at }
+            if older.resolved_at(now) && older_ends_later {
+                older.ends_at
+            } else {
+                younger.ends_at
+            }
         } else if older_ends_later && !older.timeout {
             older.ends_at
         } else {
             younger.ends_at
         };
-        MergedLifespan { other_is_younger, starts_at, ends_at }
+        MergedLifespan {
+            other_is_younger,
+            starts_at,
+            ends_at,
+        }
     }
 }
 
@@ -502,7 +559,10 @@ mod tests {
     fn zero_time_is_go_zero() {
         assert_eq!(Time::ZERO.to_rfc3339_nano(), "0001-01-01T00:00:00Z");
         assert!(Time::ZERO.is_zero());
-        let shifted = Time { offset: Offset::constant(2), ..Time::ZERO };
+        let shifted = Time {
+            offset: Offset::constant(2),
+            ..Time::ZERO
+        };
         assert!(shifted.is_zero());
         assert!(!time_at(0).is_zero());
     }
@@ -522,7 +582,9 @@ mod tests {
         for (offset, want) in cases {
             let offset = Offset::from_seconds(offset).unwrap();
             // Build the instant whose wall time at `offset` is 03:04:05.
-            let instant = instant.checked_sub(jiff::SignedDuration::from_secs(offset.seconds().into())).unwrap();
+            let instant = instant
+                .checked_sub(jiff::SignedDuration::from_secs(offset.seconds().into()))
+                .unwrap();
             assert_eq!(Time { instant, offset }.to_rfc3339_nano(), want);
         }
         let t = Time::parse_rfc3339("2026-11-21T04:28:27.0073962Z").unwrap();
@@ -530,7 +592,10 @@ mod tests {
         assert_eq!(t.to_api_string(), "2026-11-21T04:28:27.007Z");
         let t = Time::parse_rfc3339("2026-11-21T04:28:27.9999+02:00").unwrap();
         assert_eq!(t.to_api_string(), "2026-11-21T02:28:27.999Z");
-        assert_eq!(Time::utc(ts("2026-11-21T04:28:27Z")).to_api_string(), "2026-11-21T04:28:27.000Z");
+        assert_eq!(
+            Time::utc(ts("2026-11-21T04:28:27Z")).to_api_string(),
+            "2026-11-21T04:28:27.000Z"
+        );
     }
 
     /// Inputs and results from Go 1.19's `time.Parse(time.RFC3339, …)`
@@ -539,8 +604,20 @@ mod tests {
     #[test]
     fn parses_like_go() {
         let ok = [
-            ("2026-11-21T04:28:27Z", 1_795_235_307, 0, 0, "2026-11-21T04:28:27Z"),
-            ("2026-11-21T04:28:27.0073962Z", 1_795_235_307, 7_396_200, 0, "2026-11-21T04:28:27.0073962Z"),
+            (
+                "2026-11-21T04:28:27Z",
+                1_795_235_307,
+                0,
+                0,
+                "2026-11-21T04:28:27Z",
+            ),
+            (
+                "2026-11-21T04:28:27.0073962Z",
+                1_795_235_307,
+                7_396_200,
+                0,
+                "2026-11-21T04:28:27.0073962Z",
+            ),
             (
                 "2026-11-21T04:28:27.007396200+02:00",
                 1_795_228_107,
@@ -548,11 +625,41 @@ mod tests {
                 7200,
                 "2026-11-21T04:28:27.0073962+02:00",
             ),
-            ("2024-02-29T00:00:00Z", 1_709_164_800, 0, 0, "2024-02-29T00:00:00Z"),
-            ("2026-11-21T04:28:27.1234567891234Z", 1_795_235_307, 123_456_789, 0, "2026-11-21T04:28:27.123456789Z"),
-            ("2026-11-21T04:28:27-00:00", 1_795_235_307, 0, 0, "2026-11-21T04:28:27Z"),
-            ("2026-11-21T04:28:27+05:30", 1_795_215_507, 0, 19800, "2026-11-21T04:28:27+05:30"),
-            ("0001-01-01T00:00:00Z", -62_135_596_800, 0, 0, "0001-01-01T00:00:00Z"),
+            (
+                "2024-02-29T00:00:00Z",
+                1_709_164_800,
+                0,
+                0,
+                "2024-02-29T00:00:00Z",
+            ),
+            (
+                "2026-11-21T04:28:27.1234567891234Z",
+                1_795_235_307,
+                123_456_789,
+                0,
+                "2026-11-21T04:28:27.123456789Z",
+            ),
+            (
+                "2026-11-21T04:28:27-00:00",
+                1_795_235_307,
+                0,
+                0,
+                "2026-11-21T04:28:27Z",
+            ),
+            (
+                "2026-11-21T04:28:27+05:30",
+                1_795_215_507,
+                0,
+                19800,
+                "2026-11-21T04:28:27+05:30",
+            ),
+            (
+                "0001-01-01T00:00:00Z",
+                -62_135_596_800,
+                0,
+                0,
+                "0001-01-01T00:00:00Z",
+            ),
             (
                 "2026-11-21T04:28:27.999999999-23:59",
                 1_795_321_647,
@@ -563,7 +670,11 @@ mod tests {
         ];
         for (input, secs, nanos, offset, formatted) in ok {
             let t = Time::parse_rfc3339(input).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!((t.instant.as_second(), t.instant.subsec_nanosecond()), (secs, nanos), "{input}");
+            assert_eq!(
+                (t.instant.as_second(), t.instant.subsec_nanosecond()),
+                (secs, nanos),
+                "{input}"
+            );
             assert_eq!(t.offset.seconds(), offset, "{input}");
             assert_eq!(t.to_rfc3339_nano(), formatted, "{input}");
         }
@@ -589,10 +700,16 @@ mod tests {
             "9999-12-31T23:59:59.999999999-23:59",
         ];
         for input in bad {
-            assert!(Time::parse_rfc3339(input).is_err(), "{input} should be rejected");
+            assert!(
+                Time::parse_rfc3339(input).is_err(),
+                "{input} should be rejected"
+            );
         }
         let err = Time::parse_rfc3339("2026-11-21T24:00:00Z").unwrap_err();
-        assert_eq!(err.to_string(), "parsing time \"2026-11-21T24:00:00Z\": hour out of range");
+        assert_eq!(
+            err.to_string(),
+            "parsing time \"2026-11-21T24:00:00Z\": hour out of range"
+        );
     }
 
     #[test]
@@ -609,7 +726,10 @@ mod tests {
         assert!(!alert.resolved_at(time_at(100).instant));
         alert.ends_at = time_at(10);
         assert!(!alert.resolved_at(time_at(9).instant));
-        assert!(alert.resolved_at(time_at(10).instant), "EndsAt == now is resolved");
+        assert!(
+            alert.resolved_at(time_at(10).instant),
+            "EndsAt == now is resolved"
+        );
         assert_eq!(alert.status_at(time_at(11).instant), AlertStatus::Resolved);
         assert_eq!(alert.status_at(time_at(9).instant).as_str(), "firing");
         assert_eq!(alert.name(), "A");
@@ -626,40 +746,80 @@ mod tests {
             updated_at: time_at(0),
             timeout: false,
         };
-        assert_eq!(valid.validate(ParseMode::Fallback), Ok(()), "ends == starts is fine");
+        assert_eq!(
+            valid.validate(ParseMode::Fallback),
+            Ok(()),
+            "ends == starts is fine"
+        );
         let check = |alert: &Alert, mode| alert.validate(mode).map_err(|e| e.to_string());
         let mut a = valid.clone();
         a.starts_at = Time::ZERO;
         a.labels = LabelSet::new();
-        assert_eq!(check(&a, ParseMode::Fallback), Err("start time missing".into()));
+        assert_eq!(
+            check(&a, ParseMode::Fallback),
+            Err("start time missing".into())
+        );
         let mut a = valid.clone();
         a.ends_at = time_at(-1);
         a.labels = LabelSet::new();
-        assert_eq!(check(&a, ParseMode::Fallback), Err("start time must be before end time".into()));
+        assert_eq!(
+            check(&a, ParseMode::Fallback),
+            Err("start time must be before end time".into())
+        );
         let mut a = valid.clone();
         a.labels = LabelSet::new();
         a.annotations = set(&[("", "x")]);
-        assert_eq!(check(&a, ParseMode::Fallback), Err("at least one label pair required".into()));
+        assert_eq!(
+            check(&a, ParseMode::Fallback),
+            Err("at least one label pair required".into())
+        );
         let mut a = valid.clone();
         a.labels = set(&[("foo🙂", "x")]);
         assert_eq!(check(&a, ParseMode::Fallback), Ok(()));
-        assert_eq!(check(&a, ParseMode::Classic), Err("invalid label set: invalid name \"foo🙂\"".into()));
+        assert_eq!(
+            check(&a, ParseMode::Classic),
+            Err("invalid label set: invalid name \"foo🙂\"".into())
+        );
         a.labels = set(&[("", "x")]);
-        assert_eq!(check(&a, ParseMode::Utf8Strict), Err("invalid label set: invalid name \"\"".into()));
+        assert_eq!(
+            check(&a, ParseMode::Utf8Strict),
+            Err("invalid label set: invalid name \"\"".into())
+        );
         let mut a = valid.clone();
         a.annotations = set(&[("a-b", "x")]);
-        assert_eq!(check(&a, ParseMode::Classic), Err("invalid annotations: invalid name \"a-b\"".into()));
+        assert_eq!(
+            check(&a, ParseMode::Classic),
+            Err("invalid annotations: invalid name \"a-b\"".into())
+        );
     }
 
     #[test]
     fn overlap_is_strict_on_both_ends() {
         let existing = span(10, Some(20), 0, false);
-        assert!(span(5, Some(15), 1, false).overlaps(&existing), "end inside");
-        assert!(span(15, Some(30), 1, false).overlaps(&existing), "start inside");
-        assert!(!span(5, Some(10), 1, false).overlaps(&existing), "end on start");
-        assert!(!span(10, Some(30), 1, false).overlaps(&existing), "start on start");
-        assert!(!span(20, Some(30), 1, false).overlaps(&existing), "start on end");
-        assert!(!span(5, Some(25), 1, false).overlaps(&existing), "covering is not overlapping");
+        assert!(
+            span(5, Some(15), 1, false).overlaps(&existing),
+            "end inside"
+        );
+        assert!(
+            span(15, Some(30), 1, false).overlaps(&existing),
+            "start inside"
+        );
+        assert!(
+            !span(5, Some(10), 1, false).overlaps(&existing),
+            "end on start"
+        );
+        assert!(
+            !span(10, Some(30), 1, false).overlaps(&existing),
+            "start on start"
+        );
+        assert!(
+            !span(20, Some(30), 1, false).overlaps(&existing),
+            "start on end"
+        );
+        assert!(
+            !span(5, Some(25), 1, false).overlaps(&existing),
+            "covering is not overlapping"
+        );
         assert!(!span(25, None, 1, false).overlaps(&existing));
     }
 
@@ -687,7 +847,11 @@ mod tests {
         assert!(!m.other_is_younger);
         assert_eq!((m.starts_at, m.ends_at), (time_at(10), time_at(200)));
         // Ties go to the argument.
-        assert!(span(0, None, 5, false).merge(&span(0, None, 5, false), now).other_is_younger);
+        assert!(
+            span(0, None, 5, false)
+                .merge(&span(0, None, 5, false), now)
+                .other_is_younger
+        );
     }
 
     #[test]
@@ -715,10 +879,18 @@ mod tests {
         assert_eq!(merged.annotations, set(&[("v", "2")]));
         assert_eq!(merged.generator_url, "");
         assert_eq!(merged.starts_at, time_at(10));
-        assert_eq!(merged.ends_at, time_at(150), "older end came from resolve_timeout");
+        assert_eq!(
+            merged.ends_at,
+            time_at(150),
+            "older end came from resolve_timeout"
+        );
         assert!(!merged.timeout);
         // No overlap: replaced outright.
-        let refire = Alert { starts_at: time_at(300), ends_at: time_at(400), ..newer };
+        let refire = Alert {
+            starts_at: time_at(300),
+            ends_at: time_at(400),
+            ..newer
+        };
         assert_eq!(Alert::merge_incoming(&base, refire.clone(), now), refire);
     }
 

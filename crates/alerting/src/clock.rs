@@ -21,7 +21,10 @@ impl Clock {
     /// A clock that reads `wall` at this moment and advances with tokio time
     /// (with paused tokio time it only moves when the test advances it).
     pub fn starting_at(wall: Timestamp) -> Self {
-        Clock { wall_at_start: wall, instant_at_start: Instant::now() }
+        Clock {
+            wall_at_start: wall,
+            instant_at_start: Instant::now(),
+        }
     }
 
     /// The current wall-clock time.
@@ -56,6 +59,9 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(90)).await;
         assert_eq!(clock.now(), "2026-01-01T00:01:30Z".parse().unwrap());
         let later: Timestamp = "2026-01-01T00:02:00Z".parse().unwrap();
-        assert_eq!(clock.instant_at(later) - Instant::now(), Duration::from_secs(30));
+        assert_eq!(
+            clock.instant_at(later) - Instant::now(),
+            Duration::from_secs(30)
+        );
     }
 }

@@ -26,16 +26,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use tocsin_model::LabelSet;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use tocsin_model::LabelSet;
 
 use crate::alert::{Alert, label_set_order, notification_order};
 use crate::clock::Clock;
 use crate::flush::FlushHandler;
 use crate::route::{RouteNode, RouteTree};
-use crate::store::{AlertStore, FingerprintMap, StoredAlert, Subscription};
+use crate::store::{AlertStore, FingerprintMap, PackedLabelSet, StoredAlert, Subscription};
 
 use group::AggrGroup;
 
@@ -172,11 +172,15 @@ impl Dispatcher {
             tokio::spawn(start_groups(Arc::clone(&shared))),
             tokio::spawn(maintain(Arc::clone(&shared), maintenance_interval)),
         ];
-        Dispatcher { shared, tasks: Mutex::new(tasks) }
+        Dispatcher {
+            shared,
+            tasks: Mutex::new(tasks),
+        }
     }
 
-    /// Resolves once the alerts stored at start have been routed
-    /// (upstream `WaitForLoading`; the groups API waits for it).
+    /// Resolves once the alerts stored at start have been routed, or the
+    /// dispatcher was stopped (upstream `WaitForLoading`; the groups API
+    /// waits for it).
     pub async fn wait_loaded(&self) {
         let mut loaded = self.shared.loaded.subscribe();
         // Only fails if the sender is gone, which `self` prevents.
@@ -202,35 +206,40 @@ impl Dispatcher {
             if !route_filter(node) {
                 continue;
             }
-            let Some(route_groups) = shared.groups.get(node.index()) else { continue };
+            let Some(route_groups) = shared.groups.get(node.index()) else {
+                continue;
+            };
             let groups: Vec<Arc<AggrGroup>> = lock(route_groups).values().cloned().collect();
             for group in groups {
-                let mut alerts = group.alerts();
+                let alerts = group.alerts();
                 if alerts.is_empty() {
                     continue;
                 }
-                alerts.sort_by(|a, b| notification_order(&a.labels(), &b.labels()));
+                let alerts = sorted_for_listing(alerts);
+                let group_labels = group.labels();
                 let route_labels = if node.options().labels.is_empty() {
                     LabelSet::new()
                 } else {
                     let owned: Vec<Alert> = alerts.iter().map(|a| a.to_alert()).collect();
-                    shared.route_labels(node, &group.labels, &owned)
+                    shared.route_labels(node, &group_labels, &owned)
                 };
                 out.push(GroupSnapshot {
-                    group_labels: group.labels.clone(),
+                    group_key: group::group_key(node, &group_labels),
+                    group_labels,
                     route: node.index(),
                     receiver: node.receiver().to_owned(),
                     route_id: node.id().to_owned(),
-                    group_key: group.key.clone(),
                     route_labels,
                     alerts,
                 });
             }
         }
-        out.sort_by(|a, b| match label_set_order(&a.group_labels, &b.group_labels) {
-            CmpOrdering::Equal => a.receiver.cmp(&b.receiver),
-            unequal => unequal,
-        });
+        out.sort_by(
+            |a, b| match label_set_order(&a.group_labels, &b.group_labels) {
+                CmpOrdering::Equal => a.receiver.cmp(&b.receiver),
+                unequal => unequal,
+            },
+        );
         out
     }
 
@@ -245,6 +254,8 @@ impl Dispatcher {
         for task in tasks {
             let _ = task.await;
         }
+        // Nobody waits forever on a dispatcher stopped while loading.
+        self.shared.loaded.send_replace(true);
         let mut group_tasks = Vec::new();
         for route_groups in self.shared.groups.iter() {
             for group in lock(route_groups).values() {
@@ -275,7 +286,12 @@ impl Drop for Dispatcher {
 }
 
 impl Shared {
-    fn route_labels(&self, node: &RouteNode, group_labels: &LabelSet, alerts: &[Alert]) -> LabelSet {
+    fn route_labels(
+        &self,
+        node: &RouteNode,
+        group_labels: &LabelSet,
+        alerts: &[Alert],
+    ) -> LabelSet {
         let raw = &node.options().labels;
         if raw.is_empty() {
             return LabelSet::new();
@@ -300,19 +316,29 @@ impl Shared {
     fn group_alert(self: &Arc<Self>, alert: &Arc<StoredAlert>, node: &RouteNode, now: Timestamp) {
         let labels = alert.labels();
         let group_fp = node.group_fingerprint(&labels).0;
-        let Some(route_groups) = self.groups.get(node.index()) else { return };
+        let Some(route_groups) = self.groups.get(node.index()) else {
+            return;
+        };
         let mut groups = lock(route_groups);
-        if groups.get(&group_fp).is_some_and(|group| group.insert(alert)) {
+        if groups
+            .get(&group_fp)
+            .is_some_and(|group| group.insert(alert))
+        {
             return;
         }
         let group_wait = node.options().group_wait;
         let created = Instant::now();
         // An alert older than group_wait makes the new group flush at once.
-        let old = alert.starts_at().instant.checked_add(group_wait).is_ok_and(|ready| ready < now);
+        let old = alert
+            .starts_at()
+            .instant
+            .checked_add(group_wait)
+            .is_ok_and(|ready| ready < now);
         let first_flush = if old { created } else { created + group_wait };
-        let group = Arc::new(AggrGroup::new(node, node.group_labels(&labels), first_flush));
+        let group_labels = PackedLabelSet::pack(node.group_label_pairs(&labels));
+        let group = Arc::new(AggrGroup::new(node, group_labels, first_flush));
         group.insert(alert);
-        tracing::debug!(aggr_group = %group.key, immediate = old, "aggregation group created");
+        tracing::debug!(aggr_group = %group.key(node), immediate = old, "aggregation group created");
         match groups.insert(group_fp, Arc::clone(&group)) {
             Some(destroyed) => destroyed.abort(),
             None => {
@@ -338,16 +364,47 @@ impl Shared {
             for group in removed {
                 group.abort();
                 self.group_count.fetch_sub(1, Ordering::Relaxed);
-                if let (Some(hook), Some(node)) = (&self.options.on_group_removed, self.tree.node(group.route)) {
-                    hook(node.id(), &group.key);
+                if let (Some(hook), Some(node)) =
+                    (&self.options.on_group_removed, self.tree.node(group.route))
+                {
+                    hook(node.id(), &group.key(node));
                 }
             }
         }
     }
 }
 
+/// `alerts` in notification order ([`notification_order`]), comparing the
+/// `job` and `instance` values looked up once per alert before falling back
+/// to whole label sets.
+fn sorted_for_listing(alerts: Vec<Arc<StoredAlert>>) -> Vec<Arc<StoredAlert>> {
+    let mut keyed: Vec<(Option<&str>, Option<&str>, &Arc<StoredAlert>)> = alerts
+        .iter()
+        .map(|a| {
+            let labels = a.labels();
+            (labels.get("job"), labels.get("instance"), a)
+        })
+        .collect();
+    let present_first = |x: Option<&str>, y: Option<&str>| match (x, y) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => CmpOrdering::Less,
+        (None, Some(_)) => CmpOrdering::Greater,
+        (None, None) => CmpOrdering::Equal,
+    };
+    keyed.sort_by(|(job_a, inst_a, a), (job_b, inst_b, b)| {
+        present_first(*job_a, *job_b)
+            .then_with(|| present_first(*inst_a, *inst_b))
+            .then_with(|| notification_order(&a.labels(), &b.labels()))
+    });
+    keyed.into_iter().map(|(_, _, a)| Arc::clone(a)).collect()
+}
+
 /// Routes the alerts stored at start, then everything the store publishes.
-async fn ingest(shared: Arc<Shared>, stored: Vec<Arc<StoredAlert>>, mut subscription: Subscription) {
+async fn ingest(
+    shared: Arc<Shared>,
+    stored: Vec<Arc<StoredAlert>>,
+    mut subscription: Subscription,
+) {
     route_batch(&shared, stored).await;
     shared.loaded.send_replace(true);
     loop {
@@ -374,7 +431,11 @@ async fn start_groups(shared: Arc<Shared>) {
     if let Some(start_at) = shared.options.start_at {
         tokio::time::sleep_until(shared.clock.instant_at(start_at)).await;
     }
-    if shared.state.compare_exchange(WAITING, RUNNING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+    if shared
+        .state
+        .compare_exchange(WAITING, RUNNING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
         return;
     }
     tracing::debug!("dispatcher started");

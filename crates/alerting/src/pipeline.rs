@@ -39,7 +39,7 @@ use crate::silence::Silences;
 
 pub use group_marker::GroupMarker;
 pub use metrics::{NoMetrics, PipelineMetrics, SuppressionReason};
-pub use time::{IntervalCheck, TimeIntervals};
+pub use time::TimeIntervals;
 
 /// A stage before the fan-out: takes the group's alerts, returns those to
 /// pass on (none ends the flush successfully).

@@ -143,31 +143,37 @@ impl RouteNode {
     }
 
     /// Whether this node's own matchers accept `labels` (a missing label is `""`).
-    pub fn matches<L: LabelView + ?Sized>(&self, labels: &L) -> bool {
-        self.matchers.0.iter().all(|m| m.matches(labels.label(&m.name).unwrap_or("")))
+    pub fn matches<L: LabelView>(&self, labels: &L) -> bool {
+        self.matchers
+            .0
+            .iter()
+            .all(|m| m.matches(labels.label(&m.name).unwrap_or("")))
     }
 
     /// The labels alerts are grouped by on this node: the alert's labels
     /// restricted to `group_by` (all of them for `...`).
-    pub fn group_labels<L: LabelView + ?Sized>(&self, labels: &L) -> LabelSet {
-        match &self.options.group_by {
-            GroupBy::All => labels.label_pairs().collect(),
-            GroupBy::Labels(_) => self
-                .group_by_sorted
-                .iter()
-                .filter_map(|name| labels.label(name).map(|value| (name.as_str(), value)))
-                .collect(),
-        }
+    pub fn group_labels<L: LabelView>(&self, labels: &L) -> LabelSet {
+        self.group_label_pairs(labels).collect()
     }
 
     /// `self.group_labels(labels).fingerprint()` without building the set.
-    pub fn group_fingerprint<L: LabelView + ?Sized>(&self, labels: &L) -> Fingerprint {
-        match &self.options.group_by {
-            GroupBy::All => fingerprint_of(labels.label_pairs()),
-            GroupBy::Labels(_) => fingerprint_of(
-                self.group_by_sorted.iter().filter_map(|name| labels.label(name).map(|value| (name.as_str(), value))),
-            ),
-        }
+    pub fn group_fingerprint<L: LabelView>(&self, labels: &L) -> Fingerprint {
+        fingerprint_of(self.group_label_pairs(labels))
+    }
+
+    /// The pairs of [`RouteNode::group_labels`], in name order, borrowed.
+    pub fn group_label_pairs<'a, L: LabelView>(
+        &'a self,
+        labels: &'a L,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let (every, chosen) = match self.options.group_by {
+            GroupBy::All => (Some(labels.label_pairs()), &[][..]),
+            GroupBy::Labels(_) => (None, self.group_by_sorted.as_slice()),
+        };
+        let chosen = chosen
+            .iter()
+            .filter_map(|name| labels.label(name).map(|value| (name.as_str(), value)));
+        every.into_iter().flatten().chain(chosen)
     }
 }
 
@@ -191,7 +197,13 @@ fn fingerprint_of<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Finger
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut h = OFFSET;
     for (name, value) in pairs {
-        for &b in name.as_bytes().iter().chain([0xff].iter()).chain(value.as_bytes()).chain([0xff].iter()) {
+        for &b in name
+            .as_bytes()
+            .iter()
+            .chain([0xff].iter())
+            .chain(value.as_bytes())
+            .chain([0xff].iter())
+        {
             h ^= u64::from(b);
             h = h.wrapping_mul(PRIME);
         }
@@ -225,11 +237,25 @@ impl ChildIndex {
                 }
             }
         }
-        let (label, _) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
-        let mut index = ChildIndex { label: label.to_owned(), by_value: HashMap::new(), unindexed: Vec::new() };
+        let (label, _) = counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+        let mut index = ChildIndex {
+            label: label.to_owned(),
+            by_value: HashMap::new(),
+            unindexed: Vec::new(),
+        };
         for (position, child) in children.iter().enumerate() {
-            match child.matchers.iter().find(|m| m.kind == MatchType::Equal && m.name == label) {
-                Some(m) => index.by_value.entry(m.value.clone()).or_default().push(position),
+            match child
+                .matchers
+                .iter()
+                .find(|m| m.kind == MatchType::Equal && m.name == label)
+            {
+                Some(m) => index
+                    .by_value
+                    .entry(m.value.clone())
+                    .or_default()
+                    .push(position),
                 None => index.unindexed.push(position),
             }
         }
@@ -237,10 +263,13 @@ impl ChildIndex {
     }
 
     /// Positions of the children that may match `labels`, ascending.
-    fn candidates<'a, L: LabelView + ?Sized>(&'a self, labels: &L) -> MergeAscending<'a> {
+    fn candidates<'a, L: LabelView>(&'a self, labels: &L) -> MergeAscending<'a> {
         let value = labels.label(&self.label).unwrap_or("");
         let indexed = self.by_value.get(value).map_or(&[][..], Vec::as_slice);
-        MergeAscending { a: indexed, b: &self.unindexed }
+        MergeAscending {
+            a: indexed,
+            b: &self.unindexed,
+        }
     }
 }
 
@@ -311,7 +340,9 @@ impl RouteTree {
         if let Some(d) = config.repeat_interval {
             options.repeat_interval = d.0;
         }
-        options.labels.extend(config.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        options
+            .labels
+            .extend(config.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         let group_by_sorted = match &options.group_by {
             GroupBy::All => Vec::new(),
             GroupBy::Labels(names) => {
@@ -323,9 +354,13 @@ impl RouteTree {
         };
         let matchers = Matchers(config.matchers.clone());
         let own = matchers_string(&matchers);
-        let (key, id) = match parent.and_then(|(p, position)| Some((self.nodes.get(p)?, position))) {
+        let (key, id) = match parent.and_then(|(p, position)| Some((self.nodes.get(p)?, position)))
+        {
             None => (own.clone(), own),
-            Some((p, position)) => (format!("{}/{own}", p.key), format!("{}/{own}/{position}", p.id)),
+            Some((p, position)) => (
+                format!("{}/{own}", p.key),
+                format!("{}/{own}/{position}", p.id),
+            ),
         };
         let children_config: Vec<&Route> = config.routes.iter().collect();
         let index = self.nodes.len();
@@ -342,7 +377,11 @@ impl RouteTree {
             child_index: ChildIndex::build(&children_config),
             options,
         });
-        let inherited = self.nodes.get(index).map(|n| n.options.clone()).unwrap_or_default();
+        let inherited = self
+            .nodes
+            .get(index)
+            .map(|n| n.options.clone())
+            .unwrap_or_default();
         for (position, child) in config.routes.iter().enumerate() {
             let child_index = self.add(child, Some((index, position)), &inherited, depth + 1)?;
             if let Some(node) = self.nodes.get_mut(index) {
@@ -381,7 +420,7 @@ impl RouteTree {
     /// the first matching child without `continue`. A node none of whose
     /// children match is itself the match. Empty when the root's matchers
     /// reject the labels.
-    pub fn match_labels<L: LabelView + ?Sized>(&self, labels: &L) -> Vec<&RouteNode> {
+    pub fn match_labels<L: LabelView>(&self, labels: &L) -> Vec<&RouteNode> {
         let mut out = Vec::new();
         self.collect_matches(self.root(), labels, &mut out);
         out
@@ -392,7 +431,7 @@ impl RouteTree {
         self.match_labels(labels)
     }
 
-    fn collect_matches<'a, L: LabelView + ?Sized>(
+    fn collect_matches<'a, L: LabelView>(
         &'a self,
         node: &'a RouteNode,
         labels: &L,
@@ -452,7 +491,12 @@ mod tests {
     }
 
     fn route(receiver: Option<&str>, matchers: Vec<Matcher>, routes: Vec<Route>) -> Route {
-        Route { receiver: receiver.map(str::to_owned), matchers, routes, ..Route::default() }
+        Route {
+            receiver: receiver.map(str::to_owned),
+            matchers,
+            routes,
+            ..Route::default()
+        }
     }
 
     fn secs(s: u64) -> Option<PromDuration> {
@@ -464,7 +508,9 @@ mod tests {
     }
 
     fn by_label(names: &[&str]) -> Option<GroupBy> {
-        Some(GroupBy::Labels(names.iter().map(|s| s.to_string()).collect()))
+        Some(GroupBy::Labels(
+            names.iter().map(|s| s.to_string()).collect(),
+        ))
     }
 
     /// Upstream's `TestRouteMatch` tree (dispatch/route_test.go), with the
@@ -483,7 +529,11 @@ mod tests {
                     Route {
                         group_wait: secs(60),
                         r#continue: true,
-                        ..route(Some("notify-productionA"), vec![eq("env", "production")], vec![])
+                        ..route(
+                            Some("notify-productionA"),
+                            vec![eq("env", "production")],
+                            vec![],
+                        )
                     },
                     Route {
                         group_wait: secs(30),
@@ -502,7 +552,11 @@ mod tests {
         let team_bc = Route {
             group_by: by_label(&["foo", "bar"]),
             group_wait: secs(120),
-            ..route(Some("notify-BC"), vec![re("owner", "^(?:team-(B|C))$")], vec![])
+            ..route(
+                Some("notify-BC"),
+                vec![re("owner", "^(?:team-(B|C))$")],
+                vec![],
+            )
         };
         let role = Route {
             group_by: by_label(&["role"]),
@@ -512,11 +566,19 @@ mod tests {
                 vec![route(
                     Some("notify-testing"),
                     vec![eq("env", "testing")],
-                    vec![Route { group_wait: secs(120), ..route(None, vec![eq("wait", "long")], vec![]) }],
+                    vec![Route {
+                        group_wait: secs(120),
+                        ..route(None, vec![eq("wait", "long")], vec![])
+                    }],
                 )],
             )
         };
-        RouteTree::new(&route(Some("notify-def"), vec![], vec![team_a, team_bc, role])).unwrap()
+        RouteTree::new(&route(
+            Some("notify-def"),
+            vec![],
+            vec![team_a, team_bc, role],
+        ))
+        .unwrap()
     }
 
     fn summary(node: &RouteNode) -> (String, String, GroupBy, u64) {
@@ -532,8 +594,12 @@ mod tests {
     fn matches_like_upstream() {
         let tree = upstream_tree();
         let none = GroupBy::Labels(vec![]);
-        let cases: Vec<(LabelSet, Vec<(&str, &str, GroupBy, u64)>)> = vec![
-            (labels(&[("owner", "team-A")]), vec![(r#"{}/{owner="team-A"}"#, "notify-A", none.clone(), 30)]),
+        type Expected<'a> = Vec<(&'a str, &'a str, GroupBy, u64)>;
+        let cases: Vec<(LabelSet, Expected)> = vec![
+            (
+                labels(&[("owner", "team-A")]),
+                vec![(r#"{}/{owner="team-A"}"#, "notify-A", none.clone(), 30)],
+            ),
             (
                 labels(&[("owner", "team-A"), ("env", "unset")]),
                 vec![(r#"{}/{owner="team-A"}"#, "notify-A", none.clone(), 30)],
@@ -549,12 +615,22 @@ mod tests {
             ),
             (
                 labels(&[("owner", "team-A"), ("env", "testing")]),
-                vec![(r#"{}/{owner="team-A"}/{env="testing"}"#, "notify-testing", GroupBy::All, 30)],
+                vec![(
+                    r#"{}/{owner="team-A"}/{env="testing"}"#,
+                    "notify-testing",
+                    GroupBy::All,
+                    30,
+                )],
             ),
             (
                 labels(&[("owner", "team-A"), ("env", "production")]),
                 vec![
-                    (r#"{}/{owner="team-A"}/{env="production"}"#, "notify-productionA", none.clone(), 60),
+                    (
+                        r#"{}/{owner="team-A"}/{env="production"}"#,
+                        "notify-productionA",
+                        none.clone(),
+                        60,
+                    ),
                     (
                         r#"{}/{owner="team-A"}/{env=~"^(?:produ.*)$",job=~"^(?:.*)$"}"#,
                         "notify-productionB",
@@ -565,11 +641,21 @@ mod tests {
             ),
             (
                 labels(&[("group_by", "role")]),
-                vec![(r#"{}/{group_by="role"}"#, "notify-def", by_label(&["role"]).unwrap(), 30)],
+                vec![(
+                    r#"{}/{group_by="role"}"#,
+                    "notify-def",
+                    by_label(&["role"]).unwrap(),
+                    30,
+                )],
             ),
             (
                 labels(&[("env", "testing"), ("group_by", "role")]),
-                vec![(r#"{}/{group_by="role"}/{env="testing"}"#, "notify-testing", by_label(&["role"]).unwrap(), 30)],
+                vec![(
+                    r#"{}/{group_by="role"}/{env="testing"}"#,
+                    "notify-testing",
+                    by_label(&["role"]).unwrap(),
+                    30,
+                )],
             ),
             (
                 labels(&[("env", "testing"), ("group_by", "role"), ("wait", "long")]),
@@ -580,12 +666,17 @@ mod tests {
                     120,
                 )],
             ),
-            (labels(&[("owner", "nobody")]), vec![("{}", "notify-def", none.clone(), 30)]),
+            (
+                labels(&[("owner", "nobody")]),
+                vec![("{}", "notify-def", none.clone(), 30)],
+            ),
         ];
         for (input, want) in cases {
             let got: Vec<_> = tree.match_alert(&input).into_iter().map(summary).collect();
-            let want: Vec<_> =
-                want.into_iter().map(|(k, r, g, w)| (k.to_owned(), r.to_owned(), g, w)).collect();
+            let want: Vec<_> = want
+                .into_iter()
+                .map(|(k, r, g, w)| (k.to_owned(), r.to_owned(), g, w))
+                .collect();
             assert_eq!(got, want, "input {input}");
         }
     }
@@ -612,7 +703,10 @@ mod tests {
         assert_eq!(ids[0], "{}");
         assert_eq!(ids[1], r#"{}/{owner="team-A"}/0"#);
         assert_eq!(ids[3], r#"{}/{owner="team-A"}/0/{env="production"}/1"#);
-        assert_eq!(ids[8], r#"{}/{group_by="role"}/2/{env="testing"}/0/{wait="long"}/0"#);
+        assert_eq!(
+            ids[8],
+            r#"{}/{group_by="role"}/2/{env="testing"}/0/{wait="long"}/0"#
+        );
         let depths: Vec<usize> = tree.nodes().iter().map(RouteNode::depth).collect();
         assert_eq!(depths, [0, 1, 2, 2, 2, 1, 1, 2, 3]);
         assert_eq!(tree.node(4).and_then(RouteNode::parent), Some(1));
@@ -624,7 +718,10 @@ mod tests {
         let tree = RouteTree::new(&route(
             Some("r"),
             vec![],
-            vec![route(None, vec![eq("a", "1")], vec![]), route(None, vec![eq("a", "1")], vec![])],
+            vec![
+                route(None, vec![eq("a", "1")], vec![]),
+                route(None, vec![eq("a", "1")], vec![]),
+            ],
         ))
         .unwrap();
         let (x, y) = (tree.node(1).unwrap(), tree.node(2).unwrap());
@@ -654,15 +751,27 @@ mod tests {
         let gc = tree.match_alert(&labels(&[("b", "1"), ("c", "1")]))[0];
         let o = gc.options();
         assert_eq!(o.receiver, "root");
-        assert_eq!(o.group_by, GroupBy::Labels(vec![]), "explicit [] inherited as []");
+        assert_eq!(
+            o.group_by,
+            GroupBy::Labels(vec![]),
+            "explicit [] inherited as []"
+        );
         assert_eq!(o.group_wait, DEFAULT_GROUP_WAIT);
         assert_eq!(o.group_interval, Duration::from_secs(10));
         assert_eq!(o.repeat_interval, Duration::from_secs(60));
-        assert!(o.mute_time_intervals.is_empty(), "time intervals are not inherited");
-        let want: BTreeMap<String, String> =
-            [("env", "prod"), ("team", "b"), ("tier", "gc")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        assert!(
+            o.mute_time_intervals.is_empty(),
+            "time intervals are not inherited"
+        );
+        let want: BTreeMap<String, String> = [("env", "prod"), ("team", "b"), ("tier", "gc")]
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         assert_eq!(o.labels, want);
-        assert_eq!(tree.node(1).unwrap().options().mute_time_intervals, ["child-only"]);
+        assert_eq!(
+            tree.node(1).unwrap().options().mute_time_intervals,
+            ["child-only"]
+        );
     }
 
     #[test]
@@ -674,13 +783,19 @@ mod tests {
                 vec![],
                 vec![
                     route(None, vec![eq("env", "child1")], vec![]),
-                    Route { group_by: by_label(&["foo"]), ..route(None, vec![eq("env", "child2")], vec![]) },
+                    Route {
+                        group_by: by_label(&["foo"]),
+                        ..route(None, vec![eq("env", "child2")], vec![])
+                    },
                 ],
             )
         };
         let tree = RouteTree::new(&root).unwrap();
         assert_eq!(tree.node(1).unwrap().options().group_by, GroupBy::All);
-        assert_eq!(tree.node(2).unwrap().options().group_by, by_label(&["foo"]).unwrap());
+        assert_eq!(
+            tree.node(2).unwrap().options().group_by,
+            by_label(&["foo"]).unwrap()
+        );
     }
 
     #[test]
@@ -691,19 +806,35 @@ mod tests {
             Some("def"),
             vec![],
             vec![
-                Route { r#continue: true, ..route(Some("all-noncritical"), vec![ne], vec![]) },
+                Route {
+                    r#continue: true,
+                    ..route(Some("all-noncritical"), vec![ne], vec![])
+                },
                 route(Some("no-quux"), vec![nre], vec![]),
                 route(Some("never-reached"), vec![], vec![]),
             ],
         );
         let tree = RouteTree::new(&root).unwrap();
         let receivers = |l: &[(&str, &str)]| -> Vec<String> {
-            tree.match_alert(&labels(l)).into_iter().map(|n| n.receiver().to_owned()).collect()
+            tree.match_alert(&labels(l))
+                .into_iter()
+                .map(|n| n.receiver().to_owned())
+                .collect()
         };
-        assert_eq!(receivers(&[]), ["all-noncritical", "no-quux"], "missing labels are empty");
+        assert_eq!(
+            receivers(&[]),
+            ["all-noncritical", "no-quux"],
+            "missing labels are empty"
+        );
         assert_eq!(receivers(&[("level", "critical")]), ["no-quux"]);
-        assert_eq!(receivers(&[("level", "critical"), ("baz", "xquux")]), ["never-reached"]);
-        assert_eq!(receivers(&[("baz", "aquux")]), ["all-noncritical", "never-reached"]);
+        assert_eq!(
+            receivers(&[("level", "critical"), ("baz", "xquux")]),
+            ["never-reached"]
+        );
+        assert_eq!(
+            receivers(&[("baz", "aquux")]),
+            ["all-noncritical", "never-reached"]
+        );
     }
 
     #[test]
@@ -720,14 +851,23 @@ mod tests {
             ..route(
                 Some("r"),
                 vec![],
-                vec![Route { group_by: Some(GroupBy::All), ..route(None, vec![eq("all", "yes")], vec![]) }],
+                vec![Route {
+                    group_by: Some(GroupBy::All),
+                    ..route(None, vec![eq("all", "yes")], vec![])
+                }],
             )
         };
         let tree = RouteTree::new(&root).unwrap();
         let alert = labels(&[("a", "v1"), ("b", "v2"), ("c", "v3")]);
         let node = tree.root();
-        assert_eq!(node.group_labels(&alert), labels(&[("a", "v1"), ("b", "v2")]));
-        assert_eq!(node.group_fingerprint(&alert), labels(&[("a", "v1"), ("b", "v2")]).fingerprint());
+        assert_eq!(
+            node.group_labels(&alert),
+            labels(&[("a", "v1"), ("b", "v2")])
+        );
+        assert_eq!(
+            node.group_fingerprint(&alert),
+            labels(&[("a", "v1"), ("b", "v2")]).fingerprint()
+        );
         let with_all = labels(&[("a", "v1"), ("all", "yes")]);
         let all = tree.match_alert(&with_all)[0];
         assert_eq!(all.group_labels(&with_all), with_all);
@@ -741,9 +881,21 @@ mod tests {
     #[test]
     fn indexed_children_match_like_a_scan() {
         let mut children: Vec<Route> = (0..40)
-            .map(|i| route(Some(&format!("team-{i}")), vec![eq("team", &format!("t{}", i % 20))], vec![]))
+            .map(|i| {
+                route(
+                    Some(&format!("team-{i}")),
+                    vec![eq("team", &format!("t{}", i % 20))],
+                    vec![],
+                )
+            })
             .collect();
-        children.insert(5, Route { r#continue: true, ..route(Some("regex"), vec![re("team", "t1.*")], vec![]) });
+        children.insert(
+            5,
+            Route {
+                r#continue: true,
+                ..route(Some("regex"), vec![re("team", "t1.*")], vec![])
+            },
+        );
         children.insert(30, route(Some("sev"), vec![eq("severity", "page")], vec![]));
         children[12].r#continue = true;
         let tree = RouteTree::new(&route(Some("def"), vec![], children)).unwrap();
@@ -768,7 +920,11 @@ mod tests {
         for team in ["t0", "t1", "t11", "t12", "t19", "t3", "nope", ""] {
             for sev in ["page", "ticket"] {
                 let l = labels(&[("team", team), ("severity", sev)]);
-                let got: Vec<String> = tree.match_alert(&l).into_iter().map(|n| n.receiver().to_owned()).collect();
+                let got: Vec<String> = tree
+                    .match_alert(&l)
+                    .into_iter()
+                    .map(|n| n.receiver().to_owned())
+                    .collect();
                 assert_eq!(got, scan(&l), "team={team} severity={sev}");
             }
         }

@@ -5,13 +5,23 @@
 //! subscribers (the dispatcher and the inhibitor).
 //!
 //! Layout: 16 shards, each a `RwLock` over a map fingerprint →
-//! `Arc<StoredAlert>` (the packed form of [`packed`]), so puts on different
+//! `Arc<`[`StoredAlert`]`>` (a packed, single-allocation form), so puts on different
 //! shards do not contend and readers take short read locks. A put packs
 //! alerts outside any lock, then per shard merges, stores and queues the
 //! result for subscribers under that shard's lock, so every subscriber sees
 //! the versions of one fingerprint in store order. No lock is held across
-//! an `.await`. Back-pressure toward subscribers is described in
-//! [`subscription`]: puts never wait for them.
+//! an `.await`.
+//!
+//! Back-pressure: puts never wait for subscribers. Each [`Subscription`]
+//! has a pending set keyed by fingerprint that keeps only the latest
+//! version of each alert (a later version replaces an earlier one in place,
+//! keeping the first arrival's position). A slow subscriber therefore skips
+//! intermediate versions but never ends with a stale one, and its backlog
+//! is bounded by the number of distinct alerts, not by the ingest rate.
+//! Upstream instead blocks `POST /api/v2/alerts` once a 200-slot channel is
+//! full (prometheus/alertmanager#4392). The dispatcher and the inhibitor
+//! keep only the latest version per fingerprint, so skipping intermediate
+//! versions does not change what they end up with.
 
 mod fingerprint_hash;
 mod limit;
@@ -27,6 +37,7 @@ use crate::alert::Alert;
 use crate::clock::Clock;
 
 pub(crate) use fingerprint_hash::{FingerprintMap, mix as mix_fingerprint};
+pub(crate) use packed::PackedLabelSet;
 pub use packed::{PackedLabels, StoredAlert};
 pub use subscription::Subscription;
 
@@ -78,12 +89,28 @@ impl AlertStore {
         }
     }
 
-    fn read_shard(&self, index: usize) -> Option<RwLockReadGuard<'_, FingerprintMap<Arc<StoredAlert>>>> {
-        Some(self.shards.get(index)?.read().unwrap_or_else(|p| p.into_inner()))
+    fn read_shard(
+        &self,
+        index: usize,
+    ) -> Option<RwLockReadGuard<'_, FingerprintMap<Arc<StoredAlert>>>> {
+        Some(
+            self.shards
+                .get(index)?
+                .read()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
     }
 
-    fn write_shard(&self, index: usize) -> Option<RwLockWriteGuard<'_, FingerprintMap<Arc<StoredAlert>>>> {
-        Some(self.shards.get(index)?.write().unwrap_or_else(|p| p.into_inner()))
+    fn write_shard(
+        &self,
+        index: usize,
+    ) -> Option<RwLockWriteGuard<'_, FingerprintMap<Arc<StoredAlert>>>> {
+        Some(
+            self.shards
+                .get(index)?
+                .write()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
     }
 
     fn live_subscribers(&self) -> RwLockReadGuard<'_, Vec<Arc<SubscriberQueue>>> {
@@ -112,7 +139,9 @@ impl AlertStore {
         let mut published: Vec<Arc<StoredAlert>> = Vec::with_capacity(packed.len());
         let mut incoming_alerts = packed.into_iter().peekable();
         while let Some((shard, first)) = incoming_alerts.next() {
-            let Some(mut map) = self.write_shard(shard) else { continue };
+            let Some(mut map) = self.write_shard(shard) else {
+                continue;
+            };
             published.clear();
             let mut next = Some(first);
             while let Some(incoming) = next.take() {
@@ -145,7 +174,11 @@ impl AlertStore {
         let merged = match map.get(&fp.0) {
             Some(existing) if incoming.lifespan().overlaps(&existing.lifespan()) => {
                 let span = existing.lifespan().merge(&incoming.lifespan(), now);
-                let base = if span.other_is_younger { incoming } else { StoredAlert::clone(existing) };
+                let base = if span.other_is_younger {
+                    incoming
+                } else {
+                    StoredAlert::clone(existing)
+                };
                 base.with_span(span.starts_at, span.ends_at)
             }
             _ => incoming,
@@ -162,7 +195,9 @@ impl AlertStore {
 
     /// The stored version of `fingerprint`.
     pub fn get(&self, fingerprint: Fingerprint) -> Option<Arc<StoredAlert>> {
-        self.read_shard(shard_of(fingerprint.0))?.get(&fingerprint.0).cloned()
+        self.read_shard(shard_of(fingerprint.0))?
+            .get(&fingerprint.0)
+            .cloned()
     }
 
     /// A snapshot of every stored alert, in no particular order (resolved
@@ -179,7 +214,10 @@ impl AlertStore {
 
     /// How many alerts are stored.
     pub fn len(&self) -> usize {
-        (0..SHARDS).filter_map(|i| self.read_shard(i)).map(|m| m.len()).sum()
+        (0..SHARDS)
+            .filter_map(|i| self.read_shard(i))
+            .map(|m| m.len())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -220,7 +258,10 @@ impl AlertStore {
     /// subscriptions. Aggregation groups keep their own references.
     pub fn gc(&self) -> Vec<Arc<StoredAlert>> {
         let now = self.clock.now();
-        self.subscribers.write().unwrap_or_else(|p| p.into_inner()).retain(|s| !s.is_closed());
+        self.subscribers
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|s| !s.is_closed());
         if let Some(limits) = &self.limits {
             limits.lock().unwrap_or_else(|p| p.into_inner()).gc(now);
         }
@@ -242,7 +283,11 @@ impl AlertStore {
     /// Runs [`AlertStore::gc`] every `interval` (`--alerts.gc-interval`),
     /// handing what was deleted to `on_deleted` (e.g. to evict silence
     /// caches). Runs until the task is dropped or aborted.
-    pub async fn run_gc(&self, interval: Duration, mut on_deleted: impl FnMut(Vec<Arc<StoredAlert>>)) {
+    pub async fn run_gc(
+        &self,
+        interval: Duration,
+        mut on_deleted: impl FnMut(Vec<Arc<StoredAlert>>),
+    ) {
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -315,7 +360,10 @@ mod tests {
         let mut b = alert("A", 0, 100, 2);
         b.generator_url = "second".into();
         let others = (0..40).map(|i| alert(&format!("x{i}"), 0, 100, 1));
-        let batch: Vec<Alert> = std::iter::once(a).chain(others).chain(std::iter::once(b)).collect();
+        let batch: Vec<Alert> = std::iter::once(a)
+            .chain(others)
+            .chain(std::iter::once(b))
+            .collect();
         assert_eq!(store.put(batch).stored, 42);
         assert_eq!(store.get(fp).unwrap().generator_url(), "second");
         assert_eq!(store.len(), 41);
@@ -333,7 +381,10 @@ mod tests {
         b2.generator_url = "v2".into();
         store.put(vec![b2]);
         let names = |batch: &[Arc<StoredAlert>]| -> Vec<String> {
-            batch.iter().map(|a| format!("{}{}", a.name(), a.generator_url())).collect()
+            batch
+                .iter()
+                .map(|a| format!("{}{}", a.name(), a.generator_url()))
+                .collect()
         };
         assert_eq!(names(&sub.recv().await), ["old", "Bv2", "C"]);
         assert_eq!(names(&sub2.recv().await), ["Bv2", "C"]);
@@ -363,7 +414,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn gc_deletes_resolved_on_interval() {
         let store = Arc::new(store_at(0, StoreOptions::default()));
-        store.put(vec![alert("soon", 0, 20, 0), alert("later", 0, 90, 0), alert("now", 0, 30, 0)]);
+        store.put(vec![
+            alert("soon", 0, 20, 0),
+            alert("later", 0, 90, 0),
+            alert("now", 0, 30, 0),
+        ]);
         let deleted = Arc::new(Mutex::new(Vec::new()));
         let (s, d) = (Arc::clone(&store), Arc::clone(&deleted));
         let task = tokio::spawn(async move {
@@ -381,12 +436,20 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(60)).await;
         assert!(store.is_empty());
         task.abort();
-        assert_eq!(*deleted.lock().unwrap(), vec![vec!["now".to_string(), "soon".into()], vec!["later".into()]]);
+        assert_eq!(
+            *deleted.lock().unwrap(),
+            vec![vec!["now".to_string(), "soon".into()], vec!["later".into()]]
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn per_alertname_limit_rejects_new_fingerprints() {
-        let store = store_at(10, StoreOptions { per_alertname_limit: 1 });
+        let store = store_at(
+            10,
+            StoreOptions {
+                per_alertname_limit: 1,
+            },
+        );
         let mut a = alert("A", 0, 100, 1);
         a.labels.insert("instance", "1");
         let mut b = alert("A", 0, 100, 1);

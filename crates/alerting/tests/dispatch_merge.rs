@@ -20,7 +20,11 @@ async fn run_merge_scenario(with_ends_at: bool) {
     let h = Harness::new(root(&["alertname"], 1.0, 1.0, 0.001));
     let active = |start: f64| {
         let a = alert(TEST);
-        if with_ends_at { a.active_until(start, start + 3.0) } else { a.active(start) }
+        if with_ends_at {
+            a.active_until(start, start + 3.0)
+        } else {
+            a.active(start)
+        }
     };
     h.at(1.0).await;
     h.push([active(1.1)]);
@@ -81,7 +85,11 @@ async fn repeat_then_resolve() {
             (4.0, s(&[r#"{alertname="test"} {} 1..3"#])),
         ]
     );
-    assert_eq!(h.dispatcher().groups(|_| true).len(), 0, "resolved and notified: group is empty");
+    assert_eq!(
+        h.dispatcher().groups(|_| true).len(),
+        0,
+        "resolved and notified: group is empty"
+    );
 }
 
 /// `TestResolved`: alerts without `endsAt` resolve by resolve_timeout

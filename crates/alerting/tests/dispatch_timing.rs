@@ -15,7 +15,10 @@ use tocsin_alerting::route::RouteNode;
 use tocsin_model::LabelSet;
 
 fn names(alerts: &[Alert]) -> Vec<String> {
-    alerts.iter().map(|a| a.labels.value_or_empty("instance").to_owned()).collect()
+    alerts
+        .iter()
+        .map(|a| a.labels.value_or_empty("instance").to_owned())
+        .collect()
 }
 
 fn times(h: &Harness) -> Vec<f64> {
@@ -38,7 +41,10 @@ async fn group_wait_then_ticks_every_group_interval() {
     assert_eq!(names(&flushes[1].alerts), ["a", "b"]);
     for f in &flushes {
         assert_eq!(f.ctx.now, wall(f.at), "ctx.now is the tick");
-        assert!(f.alerts.iter().all(|a| a.ends_at.is_zero()), "firing alerts go out without endsAt");
+        assert!(
+            f.alerts.iter().all(|a| a.ends_at.is_zero()),
+            "firing alerts go out without endsAt"
+        );
     }
 }
 
@@ -59,7 +65,10 @@ async fn alert_older_than_group_wait_flushes_immediately() {
         .collect();
     assert_eq!(
         flushes,
-        [(100.0, r#"{}:{alertname="old"}"#.to_string()), (130.0, r#"{}:{alertname="borderline"}"#.to_string())]
+        [
+            (100.0, r#"{}:{alertname="old"}"#.to_string()),
+            (130.0, r#"{}:{alertname="borderline"}"#.to_string())
+        ]
     );
 }
 
@@ -83,7 +92,17 @@ impl RouteLabelRenderer for Upper {
         node.options()
             .labels
             .iter()
-            .map(|(k, v)| (k.clone(), format!("{}:{}:{}", v.to_uppercase(), group_labels.len(), alerts.len())))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    format!(
+                        "{}:{}:{}",
+                        v.to_uppercase(),
+                        group_labels.len(),
+                        alerts.len()
+                    ),
+                )
+            })
             .collect()
     }
 }
@@ -95,31 +114,58 @@ async fn flush_context_carries_the_route_and_group() {
     route.mute_time_intervals = vec!["nights".into()];
     route.active_time_intervals = vec!["weekdays".into()];
     let h = Harness::new(route.clone());
-    h.push([alert(&[("alertname", "A"), ("cluster", "eu"), ("instance", "1")])]);
+    h.push([alert(&[
+        ("alertname", "A"),
+        ("cluster", "eu"),
+        ("instance", "1"),
+    ])]);
     h.at(1.5).await;
     let f = h.recorder.all().remove(0);
     assert_eq!(f.ctx.group_key, r#"{}:{alertname="A", cluster="eu"}"#);
-    assert_eq!(f.ctx.group_labels.to_string(), r#"{alertname="A", cluster="eu"}"#);
+    assert_eq!(
+        f.ctx.group_labels.to_string(),
+        r#"{alertname="A", cluster="eu"}"#
+    );
     assert_eq!(f.ctx.receiver, "default");
     assert_eq!(f.ctx.route_id, "{}");
     assert_eq!(f.ctx.group_interval, Duration::from_secs(1));
     assert_eq!(f.ctx.repeat_interval, Duration::from_secs(7));
-    assert_eq!(f.ctx.timeout, Duration::from_secs(10), "max(group_interval, 10s)");
+    assert_eq!(
+        f.ctx.timeout,
+        Duration::from_secs(10),
+        "max(group_interval, 10s)"
+    );
     assert_eq!(f.ctx.mute_time_intervals, ["nights"]);
     assert_eq!(f.ctx.active_time_intervals, ["weekdays"]);
-    assert_eq!(f.ctx.route_labels.to_string(), r#"{team="infra"}"#, "unrendered without a renderer");
+    assert_eq!(
+        f.ctx.route_labels.to_string(),
+        r#"{team="infra"}"#,
+        "unrendered without a renderer"
+    );
 
-    let options = DispatcherOptions { route_labels: Some(Arc::new(Upper)), ..DispatcherOptions::default() };
+    let options = DispatcherOptions {
+        route_labels: Some(Arc::new(Upper)),
+        ..DispatcherOptions::default()
+    };
     let h = Harness::with_options(root(&["alertname"], 1.0, 60.0, 7.0), options.clone());
     h.push([alert(&[("alertname", "A")])]);
     h.at(1.5).await;
     let f = h.recorder.all().remove(0);
     assert_eq!(f.ctx.timeout, Duration::from_secs(60));
-    assert!(f.ctx.route_labels.is_empty(), "no route labels, nothing rendered");
+    assert!(
+        f.ctx.route_labels.is_empty(),
+        "no route labels, nothing rendered"
+    );
     let h = Harness::with_options(route, options);
-    h.push([alert(&[("alertname", "A"), ("cluster", "eu")]), alert(&[("alertname", "A"), ("cluster", "eu"), ("x", "y")])]);
+    h.push([
+        alert(&[("alertname", "A"), ("cluster", "eu")]),
+        alert(&[("alertname", "A"), ("cluster", "eu"), ("x", "y")]),
+    ]);
     h.at(1.5).await;
-    assert_eq!(h.recorder.all()[0].ctx.route_labels.to_string(), r#"{team="INFRA:2:2"}"#);
+    assert_eq!(
+        h.recorder.all()[0].ctx.route_labels.to_string(),
+        r#"{team="INFRA:2:2"}"#
+    );
 }
 
 /// The timer is re-armed before the flush; a flush longer than
@@ -128,12 +174,22 @@ async fn flush_context_carries_the_route_and_group() {
 #[tokio::test(start_paused = true)]
 async fn slow_flush_delays_the_next_tick() {
     let h = Harness::new(root(&["alertname"], 1.0, 5.0, 3600.0));
-    h.recorder.respond_with(|i, _| if i == 0 { Response::SlowOk(Duration::from_secs(7)) } else { Response::Ok });
+    h.recorder.respond_with(|i, _| {
+        if i == 0 {
+            Response::SlowOk(Duration::from_secs(7))
+        } else {
+            Response::Ok
+        }
+    });
     h.push([alert(&[("alertname", "A")])]);
     h.at(14.0).await;
     let flushes = h.recorder.all();
     assert_eq!(times(&h), [1.0, 8.0, 13.0]);
-    assert_eq!(flushes[1].ctx.now, wall(6.0), "tick of the timer that fired during the slow flush");
+    assert_eq!(
+        flushes[1].ctx.now,
+        wall(6.0),
+        "tick of the timer that fired during the slow flush"
+    );
     assert_eq!(flushes[2].ctx.now, wall(13.0));
     assert!(flushes[0].completed);
 }
@@ -143,14 +199,31 @@ async fn slow_flush_delays_the_next_tick() {
 #[tokio::test(start_paused = true)]
 async fn flush_timeout_cancels_and_fails() {
     let h = Harness::new(root(&["alertname"], 1.0, 5.0, 3600.0));
-    h.recorder.respond_with(|i, _| if i == 0 { Response::SlowOk(Duration::from_secs(15)) } else { Response::Ok });
+    h.recorder.respond_with(|i, _| {
+        if i == 0 {
+            Response::SlowOk(Duration::from_secs(15))
+        } else {
+            Response::Ok
+        }
+    });
     h.push([alert(&[("alertname", "A")]).active_until(0.0, 0.5)]);
     h.at(20.0).await;
     let flushes = h.recorder.all();
     assert_eq!(times(&h), [1.0, 11.0]);
-    assert!(!flushes[0].completed, "handler future dropped at the deadline");
+    assert!(
+        !flushes[0].completed,
+        "handler future dropped at the deadline"
+    );
     assert_eq!(flushes[1].ctx.now, wall(6.0));
-    assert_eq!(flushes[1].alerts.len(), 1, "still there after the failed flush");
+    assert_eq!(
+        flushes[1].alerts.len(),
+        1,
+        "still there after the failed flush"
+    );
     assert!(flushes[1].completed);
-    assert_eq!(h.dispatcher().groups(|_| true).len(), 0, "deleted after the successful one");
+    assert_eq!(
+        h.dispatcher().groups(|_| true).len(),
+        0,
+        "deleted after the successful one"
+    );
 }

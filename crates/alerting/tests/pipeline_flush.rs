@@ -18,11 +18,11 @@ use tocsin_alerting::nflog::{Entry, NotificationLog, ReceiverKey, alert_hash};
 use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
 use tocsin_alerting::pipeline::dedup::{NotifyReason, Partition, needs_update};
 use tocsin_alerting::pipeline::{
-    GroupMarker, IntervalCheck, Pipeline, PipelineMetrics, PipelineParts, SuppressionReason,
-    TimeIntervals,
+    GroupMarker, Pipeline, PipelineMetrics, PipelineParts, SuppressionReason, TimeIntervals,
 };
 use tocsin_alerting::silence::{Silence, SilenceMatcher, Silences, SilencesOptions};
 use tocsin_config::InhibitRule;
+use tocsin_model::timeinterval::{TimeInterval, WeekdayRange};
 use tocsin_model::{LabelSet, MatchType, Matcher};
 use tokio::time::Instant;
 
@@ -199,15 +199,6 @@ impl PipelineMetrics for RecordingMetrics {
             .suppressed
             .entry(reason.as_str())
             .or_default() += alerts;
-    }
-}
-
-/// A time-interval element that is inside or outside at all times.
-struct Always(bool);
-
-impl IntervalCheck for Always {
-    fn contains(&self, _t: Timestamp) -> bool {
-        self.0
     }
 }
 
@@ -828,6 +819,7 @@ async fn inhibited_alerts_are_dropped() {
         source_matchers: vec![Matcher::new(MatchType::Equal, "alertname", "NodeDown").unwrap()],
         target_matchers: vec![Matcher::new(MatchType::Equal, "alertname", "HighLatency").unwrap()],
         equal: vec!["instance".to_owned()],
+        ..InhibitRule::default()
     }];
     let h = setup.build();
     let mut source = firing("b");
@@ -844,21 +836,28 @@ async fn inhibited_alerts_are_dropped() {
 async fn time_mute_and_time_active_drop_the_whole_group() {
     let recorder = Arc::new(Recorder::new(true));
     let mut setup = Setup::new(vec![recorder.clone()]);
-    let always: Arc<dyn IntervalCheck> = Arc::new(Always(true));
-    let never: Arc<dyn IntervalCheck> = Arc::new(Always(false));
+    // START is a Monday, 10:00 UTC.
+    let on = |days: &[&str]| TimeInterval {
+        weekdays: Some(
+            days.iter()
+                .map(|d| WeekdayRange::parse(d).unwrap())
+                .collect(),
+        ),
+        ..TimeInterval::default()
+    };
     setup.intervals = TimeIntervals::from([
         (
-            "always".to_owned(),
-            vec![Arc::clone(&never), Arc::clone(&always)],
+            "mondays".to_owned(),
+            vec![on(&["saturday"]), on(&["monday"])],
         ),
-        ("never".to_owned(), vec![Arc::clone(&never)]),
+        ("weekends".to_owned(), vec![on(&["saturday", "sunday"])]),
     ]);
     let h = setup.build();
     let repeat = Duration::from_secs(3600);
 
     // Inside a mute interval.
     let mut ctx = h.ctx(repeat);
-    ctx.mute_time_intervals = vec!["never".to_owned(), "always".to_owned()];
+    ctx.mute_time_intervals = vec!["weekends".to_owned(), "mondays".to_owned()];
     h.flush_with(ctx.clone(), vec![firing("a"), firing("b")])
         .await
         .unwrap();
@@ -867,19 +866,19 @@ async fn time_mute_and_time_active_drop_the_whole_group() {
         h.entry().is_none(),
         "a muted group leaves the nflog untouched"
     );
-    assert_eq!(h.marker.muted_by("{}/0", GROUP_KEY), ["always"]);
+    assert_eq!(h.marker.muted_by("{}/0", GROUP_KEY), ["mondays"]);
 
     // Outside every active interval.
     let mut ctx = h.ctx(repeat);
-    ctx.active_time_intervals = vec!["never".to_owned()];
+    ctx.active_time_intervals = vec!["weekends".to_owned()];
     h.flush_with(ctx, vec![firing("a")]).await.unwrap();
     assert!(recorder.calls().is_empty());
-    assert_eq!(h.marker.muted_by("{}/0", GROUP_KEY), ["never"]);
+    assert_eq!(h.marker.muted_by("{}/0", GROUP_KEY), ["weekends"]);
 
     // Inside an active interval and outside the mute ones: sent, marker cleared.
     let mut ctx = h.ctx(repeat);
-    ctx.active_time_intervals = vec!["always".to_owned()];
-    ctx.mute_time_intervals = vec!["never".to_owned()];
+    ctx.active_time_intervals = vec!["mondays".to_owned()];
+    ctx.mute_time_intervals = vec!["weekends".to_owned()];
     h.flush_with(ctx, vec![firing("a")]).await.unwrap();
     assert_eq!(recorder.calls().len(), 1);
     assert!(h.marker.muted_by("{}/0", GROUP_KEY).is_empty());
@@ -893,9 +892,9 @@ async fn time_mute_and_time_active_drop_the_whole_group() {
 async fn unknown_time_interval_fails_the_flush() {
     let h = Setup::new(vec![Arc::new(Recorder::new(true))]).build();
     let mut ctx = h.ctx(Duration::from_secs(60));
-    ctx.mute_time_intervals = vec!["weekends".to_owned()];
+    ctx.mute_time_intervals = vec!["holidays".to_owned()];
     assert_eq!(
         h.flush_with(ctx, vec![firing("a")]).await.unwrap_err(),
-        "time interval weekends doesn't exist in config"
+        "time interval holidays doesn't exist in config"
     );
 }

@@ -548,6 +548,7 @@ fn rule(source: Vec<Matcher>, target: Vec<Matcher>, equal: &[&str]) -> InhibitRu
         source_matchers: source,
         target_matchers: target,
         equal: equal.iter().map(|s| s.to_string()).collect(),
+        ..InhibitRule::default()
     }
 }
 

@@ -26,7 +26,11 @@ pub fn matches_filter(matchers: &[Matcher], labels: &LabelSet) -> bool {
 
 /// `receiversMatchLabels`: at least one of `receivers` is configured with
 /// labels matching all `matchers`.
-pub fn receivers_match_labels(receivers: &[String], matchers: &[Matcher], configured: &[Receiver]) -> bool {
+pub fn receivers_match_labels(
+    receivers: &[String],
+    matchers: &[Matcher],
+    configured: &[Receiver],
+) -> bool {
     receivers.iter().any(|name| {
         configured
             .iter()
@@ -179,11 +183,20 @@ mod tests {
         // `a!=""` keeps alerts having `a` whatever its value...
         assert!(matches_filter(&[m(MatchType::NotEqual, "a", "")], &with));
         // ...and, the label being absent (""), drops the others.
-        assert!(!matches_filter(&[m(MatchType::NotEqual, "a", "")], &without));
+        assert!(!matches_filter(
+            &[m(MatchType::NotEqual, "a", "")],
+            &without
+        ));
         assert!(matches_filter(&[m(MatchType::Regexp, "a", "")], &without));
         assert!(matches_filter(&[m(MatchType::NotRegexp, "a", "")], &with));
         assert!(matches_filter(&[m(MatchType::Regexp, "a", "x|z")], &with));
-        assert!(!matches_filter(&[m(MatchType::Regexp, "a", "x|z"), m(MatchType::Equal, "b", "y")], &with));
+        assert!(!matches_filter(
+            &[
+                m(MatchType::Regexp, "a", "x|z"),
+                m(MatchType::Equal, "b", "y")
+            ],
+            &with
+        ));
     }
 
     #[test]
@@ -193,9 +206,21 @@ mod tests {
         let ab = set(&[("alertname", "A"), ("b", "1")]);
         let c = set(&[("c", "1")]);
         assert_eq!(label_set_before(&a, &b), Ordering::Less);
-        assert_eq!(label_set_before(&a, &ab), Ordering::Less, "fewer labels first");
-        assert_eq!(label_set_before(&b, &ab), Ordering::Less, "size decides before values");
-        assert_eq!(label_set_before(&c, &a), Ordering::Less, "the set missing `alertname` first");
+        assert_eq!(
+            label_set_before(&a, &ab),
+            Ordering::Less,
+            "fewer labels first"
+        );
+        assert_eq!(
+            label_set_before(&b, &ab),
+            Ordering::Less,
+            "size decides before values"
+        );
+        assert_eq!(
+            label_set_before(&c, &a),
+            Ordering::Less,
+            "the set missing `alertname` first"
+        );
         assert_eq!(label_set_before(&ab, &ab.clone()), Ordering::Equal);
     }
 }

@@ -88,7 +88,9 @@ fn quote_char(c: u8) -> String {
         b'"' => "'\"'".to_owned(),
         _ => {
             let quoted = go_quote(&char::from(c).to_string());
-            let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+            let inner = quoted
+                .get(1..quoted.len().saturating_sub(1))
+                .unwrap_or_default();
             format!("'{inner}'")
         }
     }
@@ -186,7 +188,10 @@ impl Reader<'_> {
                                 self.pos += 1;
                                 let c = self.next_significant()?;
                                 if c != b'"' {
-                                    return Err(invalid(c, "looking for beginning of object key string"));
+                                    return Err(invalid(
+                                        c,
+                                        "looking for beginning of object key string",
+                                    ));
                                 }
                                 let key = self.read_object_key()?;
                                 stack.push(Frame::Object(members, key));
@@ -462,31 +467,80 @@ mod tests {
     fn syntax_errors_have_go_messages() {
         // Messages captured from Alertmanager 0.25 (Go's encoding/json) for
         // the same bodies.
-        assert_eq!(err("x"), "invalid character 'x' looking for beginning of value");
+        assert_eq!(
+            err("x"),
+            "invalid character 'x' looking for beginning of value"
+        );
         assert_eq!(err("["), "unexpected EOF");
-        assert_eq!(err("[}"), "invalid character '}' looking for beginning of value");
-        assert_eq!(err(r#"[{"labels":{"a":"b"}} x"#), "invalid character 'x' after array element");
-        assert_eq!(err(r#"[{"labels":{"a":"b"}},]"#), "invalid character ']' looking for beginning of value");
-        assert_eq!(err(r#"{"a":1,}"#), "invalid character '}' looking for beginning of object key string");
+        assert_eq!(
+            err("[}"),
+            "invalid character '}' looking for beginning of value"
+        );
+        assert_eq!(
+            err(r#"[{"labels":{"a":"b"}} x"#),
+            "invalid character 'x' after array element"
+        );
+        assert_eq!(
+            err(r#"[{"labels":{"a":"b"}},]"#),
+            "invalid character ']' looking for beginning of value"
+        );
+        assert_eq!(
+            err(r#"{"a":1,}"#),
+            "invalid character '}' looking for beginning of object key string"
+        );
         assert_eq!(err(r#"{"a" 1}"#), "invalid character '1' after object key");
-        assert_eq!(err(r#"{"a":1 "b"}"#), "invalid character '\"' after object key:value pair");
-        assert_eq!(err("[tru]"), "invalid character ']' in literal true (expecting 'e')");
+        assert_eq!(
+            err(r#"{"a":1 "b"}"#),
+            "invalid character '\"' after object key:value pair"
+        );
+        assert_eq!(
+            err("[tru]"),
+            "invalid character ']' in literal true (expecting 'e')"
+        );
         assert_eq!(err("[-x]"), "invalid character 'x' in numeric literal");
-        assert_eq!(err("[1.x]"), "invalid character 'x' after decimal point in numeric literal");
-        assert_eq!(err("[1ex]"), "invalid character 'x' in exponent of numeric literal");
-        assert_eq!(err("[\"\\q\"]"), "invalid character 'q' in string escape code");
-        assert_eq!(err("[\"\\u12g4\"]"), "invalid character 'g' in \\u hexadecimal character escape");
-        assert_eq!(err("[\"a\u{1}\"]"), "invalid character '\\x01' in string literal");
-        assert_eq!(err("['a']"), r"invalid character '\'' looking for beginning of value");
+        assert_eq!(
+            err("[1.x]"),
+            "invalid character 'x' after decimal point in numeric literal"
+        );
+        assert_eq!(
+            err("[1ex]"),
+            "invalid character 'x' in exponent of numeric literal"
+        );
+        assert_eq!(
+            err("[\"\\q\"]"),
+            "invalid character 'q' in string escape code"
+        );
+        assert_eq!(
+            err("[\"\\u12g4\"]"),
+            "invalid character 'g' in \\u hexadecimal character escape"
+        );
+        assert_eq!(
+            err("[\"a\u{1}\"]"),
+            "invalid character '\\x01' in string literal"
+        );
+        assert_eq!(
+            err("['a']"),
+            r"invalid character '\'' looking for beginning of value"
+        );
         assert_eq!(parse(b"  \n").unwrap_err(), SyntaxError::Empty);
     }
 
     #[test]
     fn reads_first_value_and_decodes_strings_like_go() {
-        let v = parse(br#"{"a":"\ud800x","b":"\u00e9\ud83d\ude00","c":[1,-2.5e3,true,null]} trailing"#).unwrap();
-        let Value::Object(members) = v else { panic!("object expected") };
-        assert_eq!(members[0], ("a".to_owned(), Value::String("\u{fffd}x".to_owned())));
-        assert_eq!(members[1], ("b".to_owned(), Value::String("é😀".to_owned())));
+        let v =
+            parse(br#"{"a":"\ud800x","b":"\u00e9\ud83d\ude00","c":[1,-2.5e3,true,null]} trailing"#)
+                .unwrap();
+        let Value::Object(members) = v else {
+            panic!("object expected")
+        };
+        assert_eq!(
+            members[0],
+            ("a".to_owned(), Value::String("\u{fffd}x".to_owned()))
+        );
+        assert_eq!(
+            members[1],
+            ("b".to_owned(), Value::String("é😀".to_owned()))
+        );
         assert_eq!(
             members[2].1,
             Value::Array(vec![
@@ -497,7 +551,10 @@ mod tests {
             ])
         );
         let v = parse(b"[\"\xff\xc3\"]").unwrap();
-        assert_eq!(v, Value::Array(vec![Value::String("\u{fffd}\u{fffd}".into())]));
+        assert_eq!(
+            v,
+            Value::Array(vec![Value::String("\u{fffd}\u{fffd}".into())])
+        );
     }
 
     #[test]

@@ -15,19 +15,32 @@ pub struct Query {
 impl Query {
     pub fn parse(raw: Option<&str>) -> Self {
         let pairs = raw
-            .map(|q| form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
             .unwrap_or_default();
         Query { pairs }
     }
 
     /// Every value of `key`, in order.
     pub fn all(&self, key: &str) -> Vec<&str> {
-        self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The last value of `key`, if any and non-empty.
     pub fn last_non_empty(&self, key: &str) -> Option<&str> {
-        self.pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     /// A boolean parameter defaulting to true.
@@ -39,21 +52,27 @@ impl Query {
 /// go-openapi `swag.ConvertBool`: these strings (any case) are true,
 /// everything else is false.
 pub fn convert_bool(s: &str) -> bool {
-    const TRUE: [&str; 10] = ["true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled"];
+    const TRUE: [&str; 10] = [
+        "true", "1", "yes", "ok", "y", "on", "selected", "checked", "t", "enabled",
+    ];
     TRUE.iter().any(|t| t.eq_ignore_ascii_case(s))
 }
 
 /// `parseFilter`: each value parsed as one matcher in `mode`; the first
 /// failure's message is returned.
 pub fn parse_filter(values: &[&str], mode: ParseMode) -> Result<Vec<Matcher>, String> {
-    values.iter().map(|v| parse_matcher(v, mode).map_err(|e| e.message)).collect()
+    values
+        .iter()
+        .map(|v| parse_matcher(v, mode).map_err(|e| e.message))
+        .collect()
 }
 
 /// The `receiver` parameter compiled as upstream does,
 /// `regexp.Compile("^(?:" + receiver + ")$")`, so error texts show the
 /// wrapped pattern.
 pub fn receiver_regex(receiver: &str) -> Result<GoRegex, String> {
-    GoRegex::new(&format!("^(?:{receiver})$")).map_err(|e| format!("failed to parse receiver param: {}", e.message))
+    GoRegex::new(&format!("^(?:{receiver})$"))
+        .map_err(|e| format!("failed to parse receiver param: {}", e.message))
 }
 
 #[cfg(test)]
@@ -62,7 +81,9 @@ mod tests {
 
     #[test]
     fn booleans_as_go_openapi() {
-        let q = Query::parse(Some("active=false&silenced=maybe&inhibited=&muted=YES&expired=0&pending=true&pending=no"));
+        let q = Query::parse(Some(
+            "active=false&silenced=maybe&inhibited=&muted=YES&expired=0&pending=true&pending=no",
+        ));
         assert!(!q.flag("active"));
         assert!(!q.flag("silenced"), "unknown words are false");
         assert!(q.flag("inhibited"), "empty means the default");

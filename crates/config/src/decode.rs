@@ -98,8 +98,9 @@ impl<'a> Decoder<'a> {
         self.aborted
     }
 
-    pub(crate) fn source(&self) -> &'a SourceMap<'a> {
-        self.source
+    /// The diagnostics collected, and how many more were dropped.
+    pub(crate) fn into_diagnostics(self) -> (Vec<Diagnostic>, usize) {
+        (self.diagnostics, self.suppressed)
     }
 
     pub(crate) fn push(&mut self, d: Diagnostic) {
@@ -189,13 +190,18 @@ impl<'a> Decoder<'a> {
         if !self.count_decode(node.mark) {
             return;
         }
-        out.set_mark(node.mark);
+        if !matches!(&node.kind, NodeKind::Scalar(s) if s.is_null()) {
+            out.set_mark(node.mark);
+        }
         match &node.kind {
             NodeKind::Alias { target, name } => {
                 let (target, name) = (*target, name.clone());
                 self.through_alias(id, target, &name, node.mark, |cx, target| cx.value(target, out));
             }
-            NodeKind::Scalar(s) if s.is_null() => *out = T::zero(),
+            NodeKind::Scalar(s) if s.is_null() => {
+                *out = T::zero();
+                out.set_mark(node.mark);
+            }
             _ => {
                 if self.depth > 2 * crate::yaml::MAX_DEPTH {
                     self.abort(Some(node.mark), "document nests too deeply through aliases".into(), None);
@@ -447,10 +453,6 @@ impl FieldMarks {
             .and_then(|i| self.key_marks.get(i).copied().flatten())
             .or(self.node)
     }
-
-    pub(crate) fn has(&self, key: &str) -> bool {
-        self.keys.iter().position(|k| *k == key).and_then(|i| self.key_marks.get(i).copied().flatten()).is_some()
-    }
 }
 
 /// What a struct's validation sees: report errors positioned at its keys.
@@ -477,9 +479,8 @@ impl<'c, 'a> Checks<'c, 'a> {
     }
 
     /// Report errors that upstream raises in its post-decoding checks.
-    pub(crate) fn as_post_decoding(mut self) -> Self {
+    pub(crate) fn post_decoding(&mut self) {
         self.upstream = Upstream::Check;
-        self
     }
 }
 
@@ -497,6 +498,15 @@ fn truncate_bytes(s: &str, n: usize) -> &str {
 pub(crate) struct Spanned<T> {
     pub(crate) value: T,
     pub(crate) mark: Option<Mark>,
+}
+
+impl<T: crate::render::Render> crate::render::Render for Spanned<T> {
+    fn render(&self) -> crate::render::Out {
+        self.value.render()
+    }
+    fn is_zero(&self) -> bool {
+        self.value.is_zero()
+    }
 }
 
 impl<T: Decode> Decode for Spanned<T> {
@@ -763,7 +773,7 @@ impl Decode for Value {
 macro_rules! config_struct {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
+        $vis:vis struct $name:ident {
             go_type: $go:literal,
             decode_as: $plain:literal,
             reset: $reset:literal,
@@ -778,7 +788,7 @@ macro_rules! config_struct {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
-        pub struct $name {
+        $vis struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*
         }
 
@@ -801,7 +811,7 @@ macro_rules! config_struct {
                 $go.to_owned()
             }
             const LIST_ELEMENT_PREFIX: &'static str = $elem;
-            #[allow(unused_assignments, unused_mut)]
+            #[allow(unused_assignments, unused_mut, unused_variables)]
             fn decode(&mut self, id: $crate::yaml::NodeId, cx: &mut $crate::decode::Decoder<'_>) {
                 if $reset {
                     *self = Self::default();
@@ -828,6 +838,7 @@ macro_rules! config_struct {
         }
 
         impl $crate::render::Render for $name {
+            #[allow(unused_mut)]
             fn render(&self) -> $crate::render::Out {
                 let mut fields = Vec::new();
                 $(

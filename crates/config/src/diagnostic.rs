@@ -117,10 +117,6 @@ impl<'t> SourceMap<'t> {
         SourceMap { path, text }
     }
 
-    pub(crate) fn path(&self) -> &'t str {
-        self.path
-    }
-
     pub(crate) fn diagnostic(
         &self,
         severity: Severity,

@@ -27,9 +27,6 @@ impl LoadOptions {
     /// Whether `name` is a valid label name in the selected mode
     /// (upstream's `compat.IsValidLabelName`).
     pub fn is_valid_label_name(&self, name: &str) -> bool {
-        match self.matcher_mode {
-            ParseMode::Classic => tocsin_model::labels::is_valid_legacy_label_name(name),
-            ParseMode::Fallback | ParseMode::Utf8Strict => !name.is_empty(),
-        }
+        tocsin_model::matcher::is_valid_label_name(name, self.matcher_mode)
     }
 }

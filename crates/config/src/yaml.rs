@@ -140,7 +140,6 @@ impl<'t> Builder<'t> {
                     in_document = true;
                 }
                 Event::DocumentEnd => {
-                    in_document = false;
                     // Look whether another document follows, without parsing it.
                     if let Some(Ok((Event::DocumentStart(_), _))) = parser.peek() {
                         has_more_documents = true;
@@ -170,6 +169,8 @@ impl<'t> Builder<'t> {
                     let mut mark = self.mark_of(&span);
                     if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                         mark = self.block_indicator_before(mark);
+                    } else if value.is_empty() && style == ScalarStyle::Plain && self.in_sequence() {
+                        mark = self.dash_before(mark);
                     }
                     let tag = tag.map(|t| short_tag(&t.handle, &t.suffix));
                     let id = self.push(
@@ -254,6 +255,24 @@ impl<'t> Builder<'t> {
         rest.chars()
             .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
             .collect()
+    }
+
+    fn in_sequence(&self) -> bool {
+        self.stack
+            .last()
+            .and_then(|open| self.nodes.get(open.id))
+            .is_some_and(|n| matches!(n.kind, NodeKind::Sequence(_)))
+    }
+
+    /// An empty sequence item (`-` alone) is reported at its dash.
+    fn dash_before(&self, at: Mark) -> Mark {
+        let before = self.text.get(..at.offset).unwrap_or("");
+        let trimmed = before.trim_end_matches([' ', '\t']);
+        if trimmed.ends_with('-') && at.column as usize > before.len() - trimmed.len() {
+            let back = before.len() - trimmed.len() + 1;
+            return Mark { line: at.line, column: at.column - back as u32, offset: at.offset - back };
+        }
+        at
     }
 
     /// Block scalars are reported (like libyaml does) at their `|`/`>`

@@ -5,7 +5,7 @@
 //! evaluated by the executor; everything else is a plain function of its
 //! evaluated arguments.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::exec::Operand;
 use crate::func::{FuncError, Signature};
@@ -69,26 +69,31 @@ impl Builtin {
     }
 
     /// The Go signature (`reflect.Value` parameters are `interface {}` here).
-    pub(crate) fn signature(self) -> Signature {
-        use GoType::Any;
+    pub(crate) fn signature(self) -> &'static Signature {
+        static ONE_PLUS: LazyLock<Signature> =
+            LazyLock::new(|| Signature::variadic(vec![GoType::Any], GoType::Any));
+        static ONE: LazyLock<Signature> = LazyLock::new(|| Signature::fixed(vec![GoType::Any]));
+        static TWO: LazyLock<Signature> =
+            LazyLock::new(|| Signature::fixed(vec![GoType::Any, GoType::Any]));
+        static PRINTF: LazyLock<Signature> =
+            LazyLock::new(|| Signature::variadic(vec![GoType::String], GoType::Any));
+        static ANY: LazyLock<Signature> = LazyLock::new(Signature::any);
         match self {
             Builtin::And
             | Builtin::Or
             | Builtin::Index
             | Builtin::Slice
             | Builtin::Eq
-            | Builtin::Call => Signature::variadic(vec![Any], Any),
-            Builtin::Not | Builtin::Len => Signature::fixed(vec![Any]),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
-                Signature::fixed(vec![Any, Any])
-            }
-            Builtin::Printf => Signature::variadic(vec![GoType::String], Any),
+            | Builtin::Call => &ONE_PLUS,
+            Builtin::Not | Builtin::Len => &ONE,
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => &TWO,
+            Builtin::Printf => &PRINTF,
             Builtin::Print
             | Builtin::Println
             | Builtin::Html
             | Builtin::Js
             | Builtin::UrlQuery
-            | Builtin::Escaper(_) => Signature::any(),
+            | Builtin::Escaper(_) => &ANY,
         }
     }
 

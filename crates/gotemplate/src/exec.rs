@@ -112,6 +112,9 @@ pub(crate) fn execute(
         out_start: start,
         at: At::None,
         vars: vec![("$", Operand::concrete(data.clone()))],
+        var_base: 0,
+        arg_pool: Vec::new(),
+        value_pool: Vec::new(),
         depth: 0,
         guard: StackGuard::new(EXEC_STACK_BUDGET),
     };
@@ -183,18 +186,18 @@ enum Flow {
 }
 
 /// A resolved function.
-enum Callee {
+enum Callee<'t> {
     Builtin(Builtin),
-    User(Function),
+    User(&'t Function),
     Method(Arc<dyn Object>, Signature),
 }
 
-impl Callee {
-    fn signature(&self) -> Signature {
+impl Callee<'_> {
+    fn signature(&self) -> &Signature {
         match self {
             Callee::Builtin(b) => b.signature(),
-            Callee::User(f) => f.signature().clone(),
-            Callee::Method(_, sig) => sig.clone(),
+            Callee::User(f) => f.signature(),
+            Callee::Method(_, sig) => sig,
         }
     }
 }
@@ -209,6 +212,11 @@ struct State<'t, 'o> {
     out_start: usize,
     at: At<'t>,
     vars: Vec<(&'t str, Operand)>,
+    /// Start of the current template's variables (no dynamic scoping).
+    var_base: usize,
+    /// Reusable argument vectors, to avoid allocating on every call.
+    arg_pool: Vec<Vec<Operand>>,
+    value_pool: Vec<Vec<Value>>,
     depth: usize,
     guard: StackGuard,
 }
@@ -267,7 +275,8 @@ impl<'t> State<'t, '_> {
     }
 
     fn set_var(&mut self, name: &str, value: Operand) -> ExecResult<()> {
-        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+        let base = self.var_base;
+        match self.vars[base..].iter_mut().rev().find(|(n, _)| *n == name) {
             Some(slot) => {
                 slot.1 = value;
                 Ok(())
@@ -284,7 +293,7 @@ impl<'t> State<'t, '_> {
     }
 
     fn var_value(&self, name: &str) -> ExecResult<Operand> {
-        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+        match self.vars[self.var_base..].iter().rev().find(|(n, _)| *n == name) {
             Some((_, value)) => Ok(value.clone()),
             None => Err(self.errorf(format!("undefined variable: {name}"))),
         }
@@ -351,58 +360,60 @@ impl<'t> State<'t, '_> {
 
     fn walk_range(&mut self, dot: &Operand, range: &'t BranchNode) -> ExecResult<Flow> {
         self.check_stack()?;
-        self.at(At::Node(self.node_of_range(range)));
         let outer_mark = self.mark();
         let result = self.walk_range_inner(dot, range);
         self.pop(outer_mark);
         result.map(|flow| if flow == Flow::Break { Flow::Normal } else { flow })
     }
 
-    /// The range node itself is only needed for its position; any node
-    /// reference works for `at`, so reuse the branch's pipeline.
-    fn node_of_range(&self, _range: &'t BranchNode) -> &'t Node {
-        // Walk already set `at` to the range node; keep it.
-        match self.at {
-            At::Node(node) => node,
-            _ => &EMPTY_NODE,
-        }
-    }
-
     fn walk_range_inner(&mut self, dot: &Operand, range: &'t BranchNode) -> ExecResult<Flow> {
         let value = self.eval_pipeline(dot, Some(&range.pipe))?;
         let mark = self.mark();
         let decls = range.pipe.decl.len();
-        let mut iterations: Vec<(Operand, Operand)> = Vec::new();
-        match &value.value {
+        let ran = match &value.value {
             Value::List(list) => {
                 let in_interface = *list.elem_type() == GoType::Any;
                 for (i, elem) in list.items().iter().enumerate() {
-                    iterations.push((
-                        Operand::concrete(Value::from(i)),
-                        Operand {
-                            value: elem.clone(),
-                            in_interface,
-                        },
-                    ));
+                    let elem = Operand {
+                        value: elem.clone(),
+                        in_interface,
+                    };
+                    let index = Operand::concrete(Value::from(i));
+                    if self.one_iteration(range, mark, index, elem)? == Flow::Break {
+                        break;
+                    }
                 }
+                !list.is_empty()
             }
             Value::Map(map) => {
                 let in_interface = *map.elem_type() == GoType::Any;
                 for (key, elem) in map.entries() {
-                    iterations.push((
-                        Operand::concrete(Value::String(key.clone())),
-                        Operand {
-                            value: elem.clone(),
-                            in_interface,
-                        },
-                    ));
+                    let elem = Operand {
+                        value: elem.clone(),
+                        in_interface,
+                    };
+                    let key = Operand::concrete(Value::String(key.clone()));
+                    if self.one_iteration(range, mark, key, elem)? == Flow::Break {
+                        break;
+                    }
                 }
+                !map.is_empty()
             }
             Value::Object(object) => match object.range() {
                 Some(pairs) => {
+                    let ran = !pairs.is_empty();
                     for (key, elem) in pairs {
-                        iterations.push((Operand::concrete(key), Operand::concrete(elem)));
+                        let flow = self.one_iteration(
+                            range,
+                            mark,
+                            Operand::concrete(key),
+                            Operand::concrete(elem),
+                        )?;
+                        if flow == Flow::Break {
+                            break;
+                        }
                     }
+                    ran
                 }
                 None => {
                     return Err(self.errorf(format!(
@@ -418,12 +429,11 @@ impl<'t> State<'t, '_> {
                         gofmt::sprintf("%v", std::slice::from_ref(&value.value))
                     )));
                 }
-                let count = match value.value {
-                    Value::Int(n) => u64::try_from(n).unwrap_or(0),
-                    Value::Uint(n) => n,
-                    _ => 0,
+                let (count, is_uint) = match value.value {
+                    Value::Int(n) => (u64::try_from(n).unwrap_or(0), false),
+                    Value::Uint(n) => (n, true),
+                    _ => (0, false),
                 };
-                let is_uint = matches!(value.value, Value::Uint(_));
                 for i in 0..count {
                     let v = if is_uint {
                         Value::Uint(i)
@@ -431,34 +441,24 @@ impl<'t> State<'t, '_> {
                         Value::Int(i64::try_from(i).unwrap_or(i64::MAX))
                     };
                     let operand = Operand::concrete(v);
-                    let flow = self.one_iteration(range, mark, operand.clone(), operand)?;
-                    if flow == Flow::Break {
-                        return Ok(Flow::Normal);
+                    if self.one_iteration(range, mark, operand.clone(), operand)? == Flow::Break {
+                        break;
                     }
                 }
-                if count > 0 {
-                    return Ok(Flow::Normal);
-                }
+                count > 0
             }
-            Value::Nil => {}
+            Value::Nil => false,
             other => {
                 return Err(self.errorf(format!(
                     "range can't iterate over {}",
                     gofmt::sprintf("%v", std::slice::from_ref(other))
                 )));
             }
-        }
-        if !iterations.is_empty() {
-            for (index, elem) in iterations {
-                let flow = self.one_iteration(range, mark, index, elem)?;
-                if flow == Flow::Break {
-                    break;
-                }
+        };
+        if !ran {
+            if let Some(else_list) = &range.else_list {
+                return self.walk_list(dot, else_list);
             }
-            return Ok(Flow::Normal);
-        }
-        if let Some(else_list) = &range.else_list {
-            return self.walk_list(dot, else_list);
         }
         Ok(Flow::Normal)
     }
@@ -503,7 +503,10 @@ impl<'t> State<'t, '_> {
         let new_dot = self.eval_pipeline(dot, call.pipe.as_ref())?;
         let saved_tree = self.tree;
         let saved_name = self.name;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        let saved_base = self.var_base;
+        let mark = self.mark();
+        self.var_base = mark;
+        self.vars.push(("$", new_dot.clone()));
         self.tree = tree;
         self.name = &call.name;
         self.depth += 1;
@@ -511,7 +514,8 @@ impl<'t> State<'t, '_> {
         self.depth -= 1;
         self.tree = saved_tree;
         self.name = saved_name;
-        self.vars = saved_vars;
+        self.pop(mark);
+        self.var_base = saved_base;
         result.map(|_| ())
     }
 
@@ -525,6 +529,11 @@ impl<'t> State<'t, '_> {
                 value.value.type_name()
             ))),
             Value::String(s) | Value::Safe(_, s) => self.write(s),
+            Value::Int(i) => {
+                use std::fmt::Write as _;
+                let _ = write!(self.out, "{i}");
+                self.check_output()
+            }
             other => {
                 gofmt::write_value(self.out, other);
                 self.check_output()
@@ -713,14 +722,14 @@ impl<'t> State<'t, '_> {
         self.eval_call(dot, callee, cmd, name, args, final_value)
     }
 
-    fn find_function(&self, name: &str) -> Option<Callee> {
+    fn find_function(&self, name: &str) -> Option<Callee<'t>> {
         if self.env.escapers {
             if let Some(escaper) = crate::html::escapers::Escaper::lookup(name) {
                 return Some(Callee::Builtin(Builtin::Escaper(escaper)));
             }
         }
         if let Some(f) = self.env.funcs.get(name) {
-            return Some(Callee::User(f.clone()));
+            return Some(Callee::User(f));
         }
         Builtin::lookup(name).map(Callee::Builtin)
     }
@@ -815,7 +824,7 @@ impl<'t> State<'t, '_> {
     fn eval_call(
         &mut self,
         dot: &Operand,
-        callee: Callee,
+        callee: Callee<'t>,
         node: At<'t>,
         name: &str,
         args: &'t [Arg],
@@ -839,7 +848,8 @@ impl<'t> State<'t, '_> {
             )));
         }
 
-        if let Callee::Builtin(builtin @ (Builtin::And | Builtin::Or)) = callee {
+        if let Callee::Builtin(builtin @ (Builtin::And | Builtin::Or)) = &callee {
+            let builtin = *builtin;
             let want = builtin == Builtin::Or;
             let mut value = Operand::concrete(Value::Nil);
             for arg in args {
@@ -854,10 +864,17 @@ impl<'t> State<'t, '_> {
             return Ok(value);
         }
 
-        let mut argv: Vec<Operand> = Vec::with_capacity(num_in);
+        let mut argv = self.arg_pool.pop().unwrap_or_default();
+        argv.clear();
         for (i, arg) in args.iter().enumerate() {
-            let ty = signature.param(i).cloned().unwrap_or(GoType::Any);
-            argv.push(self.eval_arg(dot, &ty, arg)?);
+            let ty = signature.param(i).unwrap_or(&GoType::Any);
+            match self.eval_arg(dot, ty, arg) {
+                Ok(value) => argv.push(value),
+                Err(err) => {
+                    self.arg_pool.push(argv);
+                    return Err(err);
+                }
+            }
         }
         if let Some(final_value) = final_value {
             let ty = if variadic && num_in - 1 >= num_params {
@@ -869,19 +886,32 @@ impl<'t> State<'t, '_> {
                     .cloned()
                     .unwrap_or(GoType::Any)
             };
-            argv.push(self.validate_type(final_value, &ty)?);
+            match self.validate_type(final_value, &ty) {
+                Ok(value) => argv.push(value),
+                Err(err) => {
+                    self.arg_pool.push(argv);
+                    return Err(err);
+                }
+            }
         }
         let result = match &callee {
             Callee::Builtin(builtin) => builtin.call(&argv),
-            Callee::User(function) => {
-                let values: Vec<Value> = argv.into_iter().map(|a| a.value).collect();
-                function.call(&values)
-            }
-            Callee::Method(object, _) => {
-                let values: Vec<Value> = argv.into_iter().map(|a| a.value).collect();
-                object.call_method(name, &values)
+            Callee::User(_) | Callee::Method(..) => {
+                let mut values = self.value_pool.pop().unwrap_or_default();
+                values.clear();
+                values.extend(argv.drain(..).map(|a| a.value));
+                let result = match &callee {
+                    Callee::User(function) => function.call(&values),
+                    Callee::Method(object, _) => object.call_method(name, &values),
+                    Callee::Builtin(_) => Err(FuncError::new("unreachable")),
+                };
+                values.clear();
+                self.value_pool.push(values);
+                result
             }
         };
+        argv.clear();
+        self.arg_pool.push(argv);
         match result {
             Ok(value) => Ok(Operand::concrete(value)),
             Err(err) => {
@@ -1004,6 +1034,3 @@ impl<'t> State<'t, '_> {
         }
     }
 }
-
-/// Placeholder for `at` when no node is available.
-static EMPTY_NODE: Node = Node::Break(crate::ast::ControlNode { pos: 0, line: 0 });

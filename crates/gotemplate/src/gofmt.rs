@@ -11,7 +11,16 @@ use crate::object::Repr;
 use crate::strconv::ftoa::append_float;
 use crate::strconv::quote::{append_quote, append_quote_rune, can_backquote};
 use crate::unicode::is_print;
-use crate::value::{GoType, Value};
+use crate::value::{GoType, List, Map, Value};
+use std::sync::Arc;
+
+/// The text of a map key produced by an object's `range`.
+fn gofmt_key(key: &Value) -> String {
+    match key {
+        Value::String(s) | Value::Safe(_, s) => s.to_string(),
+        other => sprint(std::slice::from_ref(other)),
+    }
+}
 
 const LDIGITS: &[u8; 17] = b"0123456789abcdefx";
 const UDIGITS: &[u8; 17] = b"0123456789ABCDEFX";
@@ -649,9 +658,30 @@ impl Printer {
             Value::Func(_) => self.fmt_pointer(value, verb),
             Value::Object(object) => match object.repr() {
                 Repr::Stringer(text) => {
-                    // Only reached for verbs a Stringer does not handle.
-                    let as_string = Value::String(text.into());
-                    self.bad_verb(verb, Some(&as_string));
+                    // Only reached for verbs a Stringer does not handle: Go
+                    // then prints the underlying map or slice.
+                    match object.range() {
+                        Some(pairs) if object.map_zero().is_some() => {
+                            let map = Map::new(
+                                pairs
+                                    .into_iter()
+                                    .map(|(k, v)| (Arc::from(gofmt_key(&k)), v))
+                                    .collect(),
+                            );
+                            self.print_value(&Value::Map(map), verb, depth);
+                        }
+                        Some(pairs) => {
+                            let list = List::typed(
+                                GoType::Named(Arc::from("")),
+                                pairs.into_iter().map(|(_, v)| v).collect(),
+                            );
+                            self.print_value(&Value::List(list), verb, depth);
+                        }
+                        None => {
+                            let as_string = Value::String(text.into());
+                            self.bad_verb(verb, Some(&as_string));
+                        }
+                    }
                 }
                 Repr::Value(inner) => self.print_value(&inner, verb, depth),
                 Repr::Struct(fields) => {

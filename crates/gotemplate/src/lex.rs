@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
-use crate::gofmt::quote::{quote_rune_prefix_u, quote_str};
+use crate::strconv::quote::{quote_rune_prefix_u, quote_str};
 use crate::unicode::{is_digit, is_letter, is_print};
 
 /// Kinds of lexical items.

@@ -61,15 +61,15 @@ pub(crate) fn parse(input: &ParseInput<'_>) -> Result<Vec<Tree>, ParseError> {
 /// A node or one of the markers that end a list.
 enum Parsed {
     Node(Node),
-    End(Pos),
-    Else(Pos, usize),
+    End,
+    Else(Pos),
 }
 
 impl Parsed {
     fn describe(&self) -> &'static str {
         match self {
-            Parsed::End(_) => "{{end}}",
-            Parsed::Else(..) => "{{else}}",
+            Parsed::End => "{{end}}",
+            Parsed::Else(_) => "{{else}}",
             Parsed::Node(_) => "node",
         }
     }
@@ -301,7 +301,7 @@ impl<'a> Parser<'a, '_> {
         self.state().name = Arc::from(unquoted);
         self.expect(ItemKind::RightDelim, context)?;
         let (root, end) = self.item_list()?;
-        if !matches!(end, Parsed::End(_)) {
+        if !matches!(end, Parsed::End) {
             return Err(self.errorf(format!("unexpected {} in {}", end.describe(), context)));
         }
         self.add(root)
@@ -504,7 +504,7 @@ impl<'a> Parser<'a, '_> {
         }
         let (list, next) = listed?;
         let mut else_list = None;
-        if let Parsed::Else(else_pos, _) = next {
+        if let Parsed::Else(else_pos) = next {
             // `{{else if ...}}` and `{{else with ...}}` stand for
             // `{{else}}{{if ...}}...{{end}}{{end}}` with a single {{end}}.
             let peeked = self.peek().kind;
@@ -524,7 +524,7 @@ impl<'a> Parser<'a, '_> {
                 });
             } else {
                 let (list, next) = self.item_list()?;
-                if !matches!(next, Parsed::End(_)) {
+                if !matches!(next, Parsed::End) {
                     return Err(self.errorf(format!("expected end; found {}", next.describe())));
                 }
                 else_list = Some(list);
@@ -557,17 +557,17 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn end_control(&mut self) -> PResult<Parsed> {
-        let token = self.expect(ItemKind::RightDelim, "end")?;
-        Ok(Parsed::End(token.pos))
+        self.expect(ItemKind::RightDelim, "end")?;
+        Ok(Parsed::End)
     }
 
     fn else_control(&mut self) -> PResult<Parsed> {
         let peek = self.peek_non_space();
         if peek.kind == ItemKind::If || peek.kind == ItemKind::With {
-            return Ok(Parsed::Else(peek.pos, peek.line));
+            return Ok(Parsed::Else(peek.pos));
         }
         let token = self.expect(ItemKind::RightDelim, "else")?;
-        Ok(Parsed::Else(token.pos, token.line))
+        Ok(Parsed::Else(token.pos))
     }
 
     fn block_control(&mut self) -> PResult<Node> {
@@ -577,7 +577,7 @@ impl<'a> Parser<'a, '_> {
         let pipe = self.pipeline(context, ItemKind::RightDelim)?;
         self.push_state(&name);
         let listed = self.item_list().and_then(|(root, end)| {
-            if matches!(end, Parsed::End(_)) {
+            if matches!(end, Parsed::End) {
                 self.add(root)
             } else {
                 Err(self.errorf(format!("unexpected {} in {}", end.describe(), context)))
@@ -724,7 +724,9 @@ impl<'a> Parser<'a, '_> {
                 Arg::Number(number)
             }
             ItemKind::LeftParen => {
-                self.check_stack()?;
+                if self.guard.exceeded() {
+                    return Err(self.errorf("max expression depth exceeded"));
+                }
                 Arg::Pipe(Box::new(
                     self.pipeline("parenthesized pipeline", ItemKind::RightParen)?,
                 ))

@@ -173,10 +173,6 @@ impl List {
     pub(crate) fn with_items(&self, items: Vec<Value>) -> List {
         List::typed(self.0.elem.clone(), items)
     }
-
-    pub(crate) fn ptr_eq(&self, other: &List) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 /// A map with string keys (Go `map[string]T`), iterated in sorted key order.
@@ -224,10 +220,6 @@ impl Map {
     /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.0.entries.is_empty()
-    }
-
-    pub(crate) fn ptr_eq(&self, other: &Map) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -37,6 +37,11 @@ pub struct RegexError {
 const SIZE_LIMIT: usize = 64 << 20;
 /// Go nests up to 1000 levels; the printed pattern may add one group per level.
 const NEST_LIMIT: u32 = 2100;
+/// The `regex` crate compiles recursively: patterns nested deeper than this
+/// are compiled on a helper thread with [`DEEP_STACK`] bytes of stack, so a
+/// legal Go pattern cannot overflow a small (e.g. async worker) stack.
+const SHALLOW_DEPTH: u32 = 64;
+const DEEP_STACK: usize = 16 << 20;
 
 impl GoRegex {
     /// Compile `pattern` anchored as Alertmanager does: `^(?:pattern)$`.
@@ -56,16 +61,32 @@ impl GoRegex {
         };
         let translation =
             syntax::translate(go_pattern).map_err(|e| go_error(e.code.as_str(), &e.expr))?;
-        let re = regex::RegexBuilder::new(&translation.pattern)
-            .size_limit(SIZE_LIMIT)
-            .nest_limit(NEST_LIMIT)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(_) => {
-                    go_error(syntax::ErrorCode::Large.as_str(), go_pattern)
-                }
-                _ => go_error(syntax::ErrorCode::InternalError.as_str(), go_pattern),
-            })?;
+        let build = || {
+            regex::RegexBuilder::new(&translation.pattern)
+                .size_limit(SIZE_LIMIT)
+                .nest_limit(NEST_LIMIT)
+                .build()
+        };
+        let built = if translation.depth > SHALLOW_DEPTH {
+            std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, build)
+                    .ok()
+                    .and_then(|handle| handle.join().ok())
+            })
+        } else {
+            Some(build())
+        };
+        let re = match built {
+            Some(Ok(re)) => re,
+            Some(Err(regex::Error::CompiledTooBig(_))) => {
+                return Err(go_error(syntax::ErrorCode::Large.as_str(), go_pattern));
+            }
+            Some(Err(_)) | None => {
+                return Err(go_error(syntax::ErrorCode::InternalError.as_str(), go_pattern));
+            }
+        };
         Ok(GoRegex {
             source: source.to_owned(),
             anchored,

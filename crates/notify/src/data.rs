@@ -7,46 +7,11 @@
 //! the wall clock when the notification is built.
 
 use jiff::Timestamp;
-use jiff::tz::Offset;
-use tocsin_alerting::alert::{Alert, Time};
+use tocsin_alerting::alert::{Alert, AlertStatus, Time};
 use tocsin_alerting::notifier::NotifyContext;
 use tocsin_model::{Fingerprint, LabelSet};
 
 use crate::gojson::{GoJson, JsonError, ObjectWriter};
-
-/// `firing` or `resolved`, for one alert or a whole notification.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AlertStatus {
-    Firing,
-    Resolved,
-}
-
-impl AlertStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertStatus::Firing => "firing",
-            AlertStatus::Resolved => "resolved",
-        }
-    }
-}
-
-/// Go's zero `time.Time` (`0001-01-01T00:00:00Z`), which upstream sends as
-/// `endsAt` of every alert that is still firing.
-pub const GO_ZERO_TIME: Time = Time {
-    instant: Timestamp::constant(-62_135_596_800, 0),
-    offset: Offset::UTC,
-};
-
-/// Whether `t` is Go's zero time (`time.Time.IsZero`).
-pub fn is_go_zero_time(t: &Time) -> bool {
-    t.instant == GO_ZERO_TIME.instant
-}
-
-/// Whether `alert` is resolved at `now` (upstream `ResolvedAt`): it has an
-/// end time and that time is not after `now`.
-pub fn resolved_at(alert: &Alert, now: Timestamp) -> bool {
-    !is_go_zero_time(&alert.ends_at) && alert.ends_at.instant <= now
-}
 
 /// One alert as templates and webhook payloads see it (`template.Alert`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +20,8 @@ pub struct TemplateAlert {
     pub labels: LabelSet,
     pub annotations: LabelSet,
     pub starts_at: Time,
-    /// The alert's end, or [`GO_ZERO_TIME`] while it is firing (upstream
-    /// hides a future end time).
+    /// The alert's end, or Go's zero time ([`Time::ZERO`]) while it is
+    /// firing (upstream hides a future end time).
     pub ends_at: Time,
     pub generator_url: String,
     pub fingerprint: Fingerprint,
@@ -88,15 +53,19 @@ impl TemplateData {
         let alerts_data: Vec<TemplateAlert> = alerts
             .iter()
             .map(|a| {
-                let resolved = resolved_at(a, now);
+                let status = a.status_at(now);
                 TemplateAlert {
-                    status: if resolved { AlertStatus::Resolved } else { AlertStatus::Firing },
+                    status,
                     labels: a.labels.clone(),
                     annotations: a.annotations.clone(),
                     starts_at: a.starts_at,
-                    ends_at: if resolved { a.ends_at } else { GO_ZERO_TIME },
+                    ends_at: if status == AlertStatus::Resolved {
+                        a.ends_at
+                    } else {
+                        Time::ZERO
+                    },
                     generator_url: a.generator_url.clone(),
-                    fingerprint: a.labels.fingerprint(),
+                    fingerprint: a.fingerprint(),
                 }
             })
             .collect();
@@ -145,7 +114,10 @@ fn common_pairs<'a>(mut sets: impl Iterator<Item = &'a LabelSet>) -> LabelSet {
 pub fn quote_meta(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$') {
+        if matches!(
+            c,
+            '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -205,6 +177,7 @@ impl GoJson for TemplateData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::tz::Offset;
     use std::time::Duration;
     use tocsin_alerting::flush::FlushContext;
 
@@ -213,7 +186,10 @@ mod tests {
     }
 
     fn time(s: &str) -> Time {
-        Time { instant: s.parse().unwrap(), offset: Offset::UTC }
+        Time {
+            instant: s.parse().unwrap(),
+            offset: Offset::UTC,
+        }
     }
 
     fn alert(l: &[(&str, &str)], a: &[(&str, &str)], ends_at: Time) -> Alert {
@@ -263,17 +239,29 @@ mod tests {
     fn statuses_and_hidden_end_times() {
         let now: Timestamp = "2026-01-01T00:10:00Z".parse().unwrap();
         let alerts = vec![
-            alert(&[("alertname", "A"), ("i", "1")], &[], time("2026-01-01T00:05:00Z")),
-            alert(&[("alertname", "A"), ("i", "2")], &[], time("2026-01-01T00:10:00Z")),
-            alert(&[("alertname", "A"), ("i", "3")], &[], time("2026-01-01T00:10:00.000000001Z")),
-            alert(&[("alertname", "A"), ("i", "4")], &[], GO_ZERO_TIME),
+            alert(
+                &[("alertname", "A"), ("i", "1")],
+                &[],
+                time("2026-01-01T00:05:00Z"),
+            ),
+            alert(
+                &[("alertname", "A"), ("i", "2")],
+                &[],
+                time("2026-01-01T00:10:00Z"),
+            ),
+            alert(
+                &[("alertname", "A"), ("i", "3")],
+                &[],
+                time("2026-01-01T00:10:00.000000001Z"),
+            ),
+            alert(&[("alertname", "A"), ("i", "4")], &[], Time::ZERO),
         ];
         let data = TemplateData::new(&context("r"), &alerts, "http://am", now);
         let statuses: Vec<_> = data.alerts.iter().map(|a| a.status).collect();
         use AlertStatus::*;
         assert_eq!(statuses, [Resolved, Resolved, Firing, Firing]);
         assert_eq!(data.alerts[0].ends_at, time("2026-01-01T00:05:00Z"));
-        assert_eq!(data.alerts[2].ends_at, GO_ZERO_TIME);
+        assert_eq!(data.alerts[2].ends_at, Time::ZERO);
         assert_eq!(data.status, Firing);
         assert_eq!(data.alerts[0].fingerprint, alerts[0].labels.fingerprint());
 
@@ -288,9 +276,21 @@ mod tests {
     fn common_pairs_are_identical_across_all_alerts() {
         let now: Timestamp = "2026-01-01T00:10:00Z".parse().unwrap();
         let alerts = vec![
-            alert(&[("alertname", "A"), ("sev", "warn"), ("i", "1")], &[("summary", "s"), ("x", "1")], GO_ZERO_TIME),
-            alert(&[("alertname", "A"), ("sev", "warn"), ("i", "2")], &[("summary", "s"), ("x", "2")], GO_ZERO_TIME),
-            alert(&[("alertname", "A"), ("i", "3")], &[("summary", "s")], GO_ZERO_TIME),
+            alert(
+                &[("alertname", "A"), ("sev", "warn"), ("i", "1")],
+                &[("summary", "s"), ("x", "1")],
+                Time::ZERO,
+            ),
+            alert(
+                &[("alertname", "A"), ("sev", "warn"), ("i", "2")],
+                &[("summary", "s"), ("x", "2")],
+                Time::ZERO,
+            ),
+            alert(
+                &[("alertname", "A"), ("i", "3")],
+                &[("summary", "s")],
+                Time::ZERO,
+            ),
         ];
         let data = TemplateData::new(&context("my.recv"), &alerts, "http://am", now);
         assert_eq!(data.common_labels, labels(&[("alertname", "A")]));
@@ -301,6 +301,9 @@ mod tests {
         assert_eq!(data.notification_reason, "first notification");
 
         let two = TemplateData::new(&context("r"), &alerts[..2], "", now);
-        assert_eq!(two.common_labels, labels(&[("alertname", "A"), ("sev", "warn")]));
+        assert_eq!(
+            two.common_labels,
+            labels(&[("alertname", "A"), ("sev", "warn")])
+        );
     }
 }

@@ -20,6 +20,10 @@ pub struct IntegrationEnv {
 impl IntegrationEnv {
     /// The environment of a running server: system clock, default User-Agent.
     pub fn new(external_url: impl Into<String>) -> Self {
-        IntegrationEnv { external_url: external_url.into(), user_agent: DEFAULT_USER_AGENT.to_owned(), clock: Clock::system() }
+        IntegrationEnv {
+            external_url: external_url.into(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            clock: Clock::system(),
+        }
     }
 }

@@ -16,7 +16,10 @@ pub fn path_error(op: &str, path: &Path, err: &io::Error) -> String {
 fn reason(err: &io::Error) -> String {
     let text = err.to_string();
     let text = match err.raw_os_error() {
-        Some(code) => text.strip_suffix(&format!(" (os error {code})")).unwrap_or(&text).to_owned(),
+        Some(code) => text
+            .strip_suffix(&format!(" (os error {code})"))
+            .unwrap_or(&text)
+            .to_owned(),
         None => text,
     };
     let mut chars = text.chars();
@@ -44,6 +47,9 @@ mod tests {
     #[test]
     fn non_os_errors_keep_their_text() {
         let err = io::Error::other("Boom happened");
-        assert_eq!(path_error("open", Path::new("x"), &err), "open x: boom happened");
+        assert_eq!(
+            path_error("open", Path::new("x"), &err),
+            "open x: boom happened"
+        );
     }
 }

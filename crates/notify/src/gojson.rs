@@ -137,42 +137,19 @@ pub fn write_string_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
 }
 
 /// Appends `t` as Go's `time.Time.MarshalJSON` does: RFC 3339 with up to
-/// nine fractional digits (trailing zeros trimmed), the time's own UTC
-/// offset (`Z` for zero, seconds of the offset dropped), and errors for
-/// years outside 0..=9999 or offsets of 24 hours or more.
+/// nine fractional digits (trailing zeros trimmed) in the time's own UTC
+/// offset, refusing years outside 0..=9999 and offsets of 24 hours or more.
 pub fn write_time(out: &mut Vec<u8>, t: &Time) -> Result<(), JsonError> {
-    let civil = t.offset.to_datetime(t.instant);
-    let year = civil.year();
+    let year = t.offset.to_datetime(t.instant).year();
     if !(0..=9999).contains(&year) {
         return Err(JsonError::Time("year outside of range [0,9999]"));
     }
-    let offset_seconds = t.offset.seconds();
-    let offset_minutes = offset_seconds.unsigned_abs() / 60;
-    if offset_minutes / 60 >= 24 {
+    if t.offset.seconds().unsigned_abs() / 3600 >= 24 {
         return Err(JsonError::Time("timezone hour outside of range [0,23]"));
     }
-    let mut text = format!(
-        "\"{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        civil.month(),
-        civil.day(),
-        civil.hour(),
-        civil.minute(),
-        civil.second()
-    );
-    let nanos = civil.subsec_nanosecond();
-    if nanos != 0 {
-        let digits = format!("{nanos:09}");
-        text.push('.');
-        text.push_str(digits.trim_end_matches('0'));
-    }
-    if offset_minutes == 0 {
-        text.push('Z');
-    } else {
-        let sign = if offset_seconds < 0 { '-' } else { '+' };
-        text.push_str(&format!("{sign}{:02}:{:02}", offset_minutes / 60, offset_minutes % 60));
-    }
-    text.push('"');
-    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
+    out.extend_from_slice(t.to_rfc3339_nano().as_bytes());
+    out.push(b'"');
     Ok(())
 }
 
@@ -287,10 +264,17 @@ mod tests {
 
     #[test]
     fn map_keys_sorted_bytewise() {
-        let map: BTreeMap<String, String> = [("b", "1"), ("a", "2"), ("B", "3"), ("_", "4"), ("aa", "5"), ("é", "6")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
+        let map: BTreeMap<String, String> = [
+            ("b", "1"),
+            ("a", "2"),
+            ("B", "3"),
+            ("_", "4"),
+            ("aa", "5"),
+            ("é", "6"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
         // Go 1.19.8: json.Encoder on the same map[string]string.
         assert_eq!(
             String::from_utf8(encode(&map).unwrap()).unwrap(),
@@ -303,22 +287,45 @@ mod tests {
     // same Unix second, nanosecond and zone offset.
     #[test]
     fn times_are_rfc3339_nano_with_offset() {
-        assert_eq!(time_json(-62135596800, 0, 0).unwrap(), r#""0001-01-01T00:00:00Z""#);
-        assert_eq!(time_json(1795235307, 7396200, 0).unwrap(), r#""2026-11-21T04:28:27.0073962Z""#);
-        assert_eq!(time_json(1795235311, 313000000, 0).unwrap(), r#""2026-11-21T04:28:31.313Z""#);
-        assert_eq!(time_json(1767314045, 0, 9000).unwrap(), r#""2026-01-02T03:04:05+02:30""#);
+        assert_eq!(
+            time_json(-62135596800, 0, 0).unwrap(),
+            r#""0001-01-01T00:00:00Z""#
+        );
+        assert_eq!(
+            time_json(1795235307, 7396200, 0).unwrap(),
+            r#""2026-11-21T04:28:27.0073962Z""#
+        );
+        assert_eq!(
+            time_json(1795235311, 313000000, 0).unwrap(),
+            r#""2026-11-21T04:28:31.313Z""#
+        );
+        assert_eq!(
+            time_json(1767314045, 0, 9000).unwrap(),
+            r#""2026-01-02T03:04:05+02:30""#
+        );
         assert_eq!(
             time_json(1767343775, 100, -(5 * 3600 + 45 * 60 + 30)).unwrap(),
             r#""2026-01-02T03:04:05.0000001-05:45""#
         );
-        assert_eq!(time_json(1767323045, 120000000, 0).unwrap(), r#""2026-01-02T03:04:05.12Z""#);
+        assert_eq!(
+            time_json(1767323045, 120000000, 0).unwrap(),
+            r#""2026-01-02T03:04:05.12Z""#
+        );
+        // A sub-minute offset is not zero: Go prints +00:00, not Z.
+        assert_eq!(
+            time_json(0, 0, 30).unwrap(),
+            r#""1970-01-01T00:00:30+00:00""#
+        );
     }
 
     #[test]
     fn times_go_refuses_are_errors() {
         // 0000-01-01T00:00:00Z is the first instant Go accepts; one second
         // earlier is year -1.
-        assert_eq!(time_json(-62167219200, 0, 0).unwrap(), r#""0000-01-01T00:00:00Z""#);
+        assert_eq!(
+            time_json(-62167219200, 0, 0).unwrap(),
+            r#""0000-01-01T00:00:00Z""#
+        );
         let err = time_json(-62167219201, 0, 0).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -342,6 +349,9 @@ mod tests {
                 Ok(())
             }
         }
-        assert_eq!(encode(&Pair).unwrap(), b"{\"z\":\"1\",\"a\":2,\"list\":[true,false],\"empty\":[]}\n");
+        assert_eq!(
+            encode(&Pair).unwrap(),
+            b"{\"z\":\"1\",\"a\":2,\"list\":[true,false],\"empty\":[]}\n"
+        );
     }
 }

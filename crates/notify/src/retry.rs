@@ -27,7 +27,11 @@ impl Retrier {
             message.push_str(": ");
             message.push_str(&String::from_utf8_lossy(body));
         }
-        Err(NotifyError { retry, reason: failure_reason_from_status(status), message })
+        Err(NotifyError {
+            retry,
+            reason: failure_reason_from_status(status),
+            message,
+        })
     }
 }
 
@@ -62,7 +66,9 @@ mod tests {
 
     #[test]
     fn extra_retry_codes() {
-        let r = Retrier { retry_codes: &[429] };
+        let r = Retrier {
+            retry_codes: &[429],
+        };
         assert!(r.check(429, b"").unwrap_err().retry);
         assert!(!r.check(404, b"").unwrap_err().retry);
     }
@@ -72,10 +78,15 @@ mod tests {
     fn error_text_includes_body_when_present() {
         let r = Retrier::default();
         assert_eq!(
-            r.check(400, br#"{"status":"invalid event"}"#).unwrap_err().message,
+            r.check(400, br#"{"status":"invalid event"}"#)
+                .unwrap_err()
+                .message,
             r#"unexpected status code 400: {"status":"invalid event"}"#
         );
-        assert_eq!(r.check(400, b"").unwrap_err().message, "unexpected status code 400");
+        assert_eq!(
+            r.check(400, b"").unwrap_err().message,
+            "unexpected status code 400"
+        );
     }
 
     #[test]
@@ -94,7 +105,11 @@ mod tests {
         ];
         for (status, reason) in cases {
             assert_eq!(failure_reason_from_status(status), reason, "{status}");
-            assert_eq!(Retrier::default().check(status, b"").unwrap_err().reason, reason, "{status}");
+            assert_eq!(
+                Retrier::default().check(status, b"").unwrap_err().reason,
+                reason,
+                "{status}"
+            );
         }
     }
 }

@@ -82,7 +82,11 @@ pub struct WebhookNotifier {
 impl WebhookNotifier {
     /// The notifier for `webhook_configs[index]` of a receiver. Builds its
     /// HTTP client (and TLS configuration) once.
-    pub fn new(settings: WebhookSettings, index: usize, env: &IntegrationEnv) -> Result<Self, HttpClientError> {
+    pub fn new(
+        settings: WebhookSettings,
+        index: usize,
+        env: &IntegrationEnv,
+    ) -> Result<Self, HttpClientError> {
         let client = HttpClient::new(&settings.http, &env.user_agent)?;
         Ok(WebhookNotifier {
             index,
@@ -107,26 +111,45 @@ impl WebhookNotifier {
     }
 
     async fn send(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<(), NotifyError> {
-        let body = gojson::encode(&self.message(ctx, alerts)).map_err(|e| final_error(e.to_string()))?;
+        let body =
+            gojson::encode(&self.message(ctx, alerts)).map_err(|e| final_error(e.to_string()))?;
         let url = match &self.url {
             WebhookUrl::Inline(url) => url.clone(),
             WebhookUrl::File(path) => match std::fs::read(path) {
                 Ok(content) => String::from_utf8_lossy(&content).trim().to_owned(),
-                Err(e) => return Err(final_error(format!("read url_file: {}", goerror::path_error("open", path, &e)))),
+                Err(e) => {
+                    return Err(final_error(format!(
+                        "read url_file: {}",
+                        goerror::path_error("open", path, &e)
+                    )));
+                }
             },
         };
         if url.is_empty() {
-            return Err(final_error("webhook URL is empty after templating".to_owned()));
+            return Err(final_error(
+                "webhook URL is empty after templating".to_owned(),
+            ));
         }
-        let response = self.client.post(&url, "application/json", body, self.timeout).await.map_err(|e| {
-            let mut message = e.to_string();
-            if e.timed_out
-                && let Some(timeout) = self.timeout
-            {
-                message.push_str(&format!(": configured webhook timeout reached ({})", GoDuration(timeout)));
-            }
-            NotifyError { retry: true, reason: FailureReason::Other, message }
-        })?;
+        let response = self
+            .client
+            .post(&url, "application/json", body, self.timeout)
+            .await
+            .map_err(|e| {
+                let mut message = e.to_string();
+                if e.timed_out
+                    && let Some(timeout) = self.timeout
+                {
+                    message.push_str(&format!(
+                        ": configured webhook timeout reached ({})",
+                        GoDuration(timeout)
+                    ));
+                }
+                NotifyError {
+                    retry: true,
+                    reason: FailureReason::Other,
+                    message,
+                }
+            })?;
         Retrier::default().check(response.status, &response.body)
     }
 }
@@ -135,7 +158,9 @@ impl WebhookNotifier {
 fn truncate(alerts: &[Alert], max_alerts: u64) -> (&[Alert], u64) {
     let total = alerts.len() as u64;
     if max_alerts != 0 && total > max_alerts {
-        let kept = usize::try_from(max_alerts).unwrap_or(alerts.len()).min(alerts.len());
+        let kept = usize::try_from(max_alerts)
+            .unwrap_or(alerts.len())
+            .min(alerts.len());
         (&alerts[..kept], total - max_alerts)
     } else {
         (alerts, 0)
@@ -144,7 +169,11 @@ fn truncate(alerts: &[Alert], max_alerts: u64) -> (&[Alert], u64) {
 
 /// An error upstream returns without asking for a retry.
 fn final_error(message: String) -> NotifyError {
-    NotifyError { retry: false, reason: FailureReason::Other, message }
+    NotifyError {
+        retry: false,
+        reason: FailureReason::Other,
+        message,
+    }
 }
 
 impl Notifier for WebhookNotifier {
@@ -176,7 +205,10 @@ mod tests {
     use tocsin_alerting::alert::Time;
 
     fn alerts(n: usize) -> Vec<Alert> {
-        let t = Time { instant: jiff::Timestamp::UNIX_EPOCH, offset: Offset::UTC };
+        let t = Time {
+            instant: jiff::Timestamp::UNIX_EPOCH,
+            offset: Offset::UTC,
+        };
         (0..n)
             .map(|i| Alert {
                 labels: [("i", i.to_string())].into_iter().collect(),

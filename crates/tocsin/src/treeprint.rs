@@ -1,6 +1,6 @@
 //! Draws a tree the way amtool does (it uses the `treeprint` Go package):
-//! a `.` root line, then `├── ` / `└── ` branches indented by `│   ` or
-//! four spaces, each line ending in a newline.
+//! a `.` root line, then `├── ` / `└── ` branches indented by `│` plus two no-break spaces
+//! and a space, or four spaces, each line ending in a newline.
 
 /// One node: its text and its children, in order.
 #[derive(Debug, Default)]
@@ -11,7 +11,10 @@ pub struct Node {
 
 impl Node {
     pub fn new(text: impl Into<String>) -> Self {
-        Node { text: text.into(), children: Vec::new() }
+        Node {
+            text: text.into(),
+            children: Vec::new(),
+        }
     }
 }
 
@@ -30,7 +33,8 @@ fn render_children(nodes: &[Node], prefix: &str, out: &mut String) {
         out.push_str(if last { "└── " } else { "├── " });
         out.push_str(&node.text);
         out.push('\n');
-        let child_prefix = format!("{prefix}{}", if last { "    " } else { "│   " });
+        // treeprint pads the vertical bar with two no-break spaces.
+        let child_prefix = format!("{prefix}{}", if last { "    " } else { "│\u{a0}\u{a0} " });
         render_children(&node.children, &child_prefix, out);
     }
 }
@@ -46,7 +50,7 @@ mod tests {
         b.children.push(Node::new("b1"));
         a.children.push(b);
         a.children.push(Node::new("c"));
-        let expected = ".\n└── a\n    ├── b\n    │   └── b1\n    └── c\n";
+        let expected = ".\n└── a\n    ├── b\n    │\u{a0}\u{a0} └── b1\n    └── c\n";
         assert_eq!(render(&[a]), expected);
     }
 }

@@ -13,7 +13,9 @@ fn config_path() -> PathBuf {
 fn amtool_available() -> bool {
     let found = Command::new("amtool").arg("--version").output().is_ok();
     if !found {
-        eprintln!("SKIPPED: amtool not found on PATH (install Debian's prometheus-alertmanager to run this differential test)");
+        eprintln!(
+            "SKIPPED: amtool not found on PATH (install Debian's prometheus-alertmanager to run this differential test)"
+        );
     }
     found
 }
@@ -56,7 +58,13 @@ const LABEL_SETS: &[&[&str]] = &[
     &["instance=router-x", "job=snmp", "severity=warning"],
     &["severity=warning"],
     &["severity=Warning"],
-    &["service=mysql", "severity=warning", "env=prod", "instance=router-1", "job=snmp"],
+    &[
+        "service=mysql",
+        "severity=warning",
+        "env=prod",
+        "instance=router-1",
+        "job=snmp",
+    ],
     &["alertname=\"quoted value\"", "severity=warning"],
 ];
 
@@ -82,7 +90,11 @@ fn routes_test_names_the_same_receivers_as_amtool() {
                 "labels {labels:?} (tree: {tree}); stderr: {}",
                 String::from_utf8_lossy(&actual.stderr)
             );
-            assert_eq!(actual.status.code(), expected.status.code(), "exit code for {labels:?}");
+            assert_eq!(
+                actual.status.code(),
+                expected.status.code(),
+                "exit code for {labels:?}"
+            );
         }
     }
 }
@@ -95,13 +107,22 @@ fn verify_receivers_exit_codes_match_amtool() {
     let config = config_path();
     let config_arg = format!("--config.file={}", config.display());
     for (expected_receivers, labels) in [
-        ("team-db,db-warnings,catch-all", &["service=mysql", "severity=warning"][..]),
+        (
+            "team-db,db-warnings,catch-all",
+            &["service=mysql", "severity=warning"][..],
+        ),
         ("team-db", &["service=mysql", "severity=warning"][..]),
         ("default", &["foo=bar"][..]),
         ("null", &["foo=bar"][..]),
     ] {
         let verify = format!("--verify.receivers={expected_receivers}");
-        let mut args = vec!["config", "routes", "test", config_arg.as_str(), verify.as_str()];
+        let mut args = vec![
+            "config",
+            "routes",
+            "test",
+            config_arg.as_str(),
+            verify.as_str(),
+        ];
         args.extend_from_slice(labels);
         let expected = run("amtool", &args);
         let actual = tocsin(&args);

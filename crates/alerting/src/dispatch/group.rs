@@ -6,7 +6,7 @@
 //! tick the timer is re-armed `group_interval` from that moment *before*
 //! flushing, and the loop is sequential, so a slow flush delays the next
 //! tick. A flush snapshots the alerts, zeroes `ends_at` of those not yet
-//! resolved, sorts them, and hands them to the [`FlushHandler`]; only on
+//! resolved, sorts them, and hands them to the [`FlushHandler`](crate::flush::FlushHandler); only on
 //! success are the flushed resolved alerts deleted, unless they changed
 //! meanwhile, and an emptied group is marked destroyed and stops.
 
@@ -15,26 +15,24 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use tocsin_model::LabelSet;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use tocsin_model::LabelSet;
 
 use crate::alert::{Alert, Time, notification_order};
 use crate::flush::FlushContext;
 use crate::route::RouteNode;
-use crate::store::{FingerprintMap, StoredAlert};
+use crate::store::{FingerprintMap, PackedLabelSet, StoredAlert};
 
 use super::Shared;
 
 /// Upstream `notify.MinTimeout`: a flush gets at least this long.
-pub(super) const MIN_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
+const MIN_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug)]
 pub(super) struct AggrGroup {
     pub(super) route: usize,
-    pub(super) labels: LabelSet,
-    /// `route key + ":" + group labels`.
-    pub(super) key: String,
+    labels: PackedLabelSet,
     /// When the first flush is due.
     first_flush: Instant,
     alerts: Mutex<GroupAlerts>,
@@ -53,10 +51,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AggrGroup {
-    pub(super) fn new(node: &RouteNode, labels: LabelSet, first_flush: Instant) -> AggrGroup {
+    pub(super) fn new(node: &RouteNode, labels: PackedLabelSet, first_flush: Instant) -> AggrGroup {
         AggrGroup {
             route: node.index(),
-            key: format!("{}:{}", node.key(), labels),
             labels,
             first_flush,
             alerts: Mutex::default(),
@@ -65,13 +62,26 @@ impl AggrGroup {
         }
     }
 
+    /// The group labels.
+    pub(super) fn labels(&self) -> LabelSet {
+        self.labels.view().to_label_set()
+    }
+
+    /// Upstream `GroupKey()`: `route key + ":" + group labels`, e.g.
+    /// `{}/{team="a"}:{alertname="X"}`.
+    pub(super) fn key(&self, node: &RouteNode) -> String {
+        group_key(node, &self.labels())
+    }
+
     /// Adds or replaces `alert`; `false` when the group is destroyed.
     pub(super) fn insert(&self, alert: &Arc<StoredAlert>) -> bool {
         let mut alerts = lock(&self.alerts);
         if alerts.destroyed {
             return false;
         }
-        alerts.by_fingerprint.insert(alert.fingerprint().0, Arc::clone(alert));
+        alerts
+            .by_fingerprint
+            .insert(alert.fingerprint().0, Arc::clone(alert));
         true
     }
 
@@ -81,14 +91,22 @@ impl AggrGroup {
 
     /// The current alerts, unordered.
     pub(super) fn alerts(&self) -> Vec<Arc<StoredAlert>> {
-        lock(&self.alerts).by_fingerprint.values().cloned().collect()
+        lock(&self.alerts)
+            .by_fingerprint
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// Upstream `DeleteIfNotModified(resolved, destroyIfEmpty=true)`.
     fn delete_if_not_modified(&self, flushed_resolved: &[(u64, Time)]) {
         let mut alerts = lock(&self.alerts);
         for (fp, updated_at) in flushed_resolved {
-            if alerts.by_fingerprint.get(fp).is_some_and(|a| a.updated_at().instant == updated_at.instant) {
+            if alerts
+                .by_fingerprint
+                .get(fp)
+                .is_some_and(|a| a.updated_at().instant == updated_at.instant)
+            {
                 alerts.by_fingerprint.remove(fp);
             }
         }
@@ -119,9 +137,16 @@ impl AggrGroup {
     }
 }
 
+/// Upstream `GroupKey()` of a group of `node` with `labels`.
+pub(super) fn group_key(node: &RouteNode, labels: &LabelSet) -> String {
+    format!("{}:{}", node.key(), labels)
+}
+
 /// The timer loop (upstream `aggrGroup.run`).
 async fn run(shared: Arc<Shared>, group: Arc<AggrGroup>) {
-    let Some(node) = shared.tree.node(group.route) else { return };
+    let Some(node) = shared.tree.node(group.route) else {
+        return;
+    };
     let group_interval = node.options().group_interval;
     let mut due = group.first_flush;
     loop {
@@ -129,7 +154,11 @@ async fn run(shared: Arc<Shared>, group: Arc<AggrGroup>) {
         // The tick is when the timer fired, even if the loop got to it late
         // (start delay, slow flush): upstream reads it from the timer channel.
         let late = Instant::now().saturating_duration_since(due);
-        let tick = shared.clock.now().checked_sub(late).unwrap_or(Timestamp::MIN);
+        let tick = shared
+            .clock
+            .now()
+            .checked_sub(late)
+            .unwrap_or(Timestamp::MIN);
         due = Instant::now() + group_interval;
         // Boxed so an idle group's task stays small.
         Box::pin(flush(&shared, &group, node, tick)).await;
@@ -163,11 +192,13 @@ async fn flush(shared: &Shared, group: &AggrGroup, node: &RouteNode, tick: Times
 
     let options = node.options();
     let timeout = options.group_interval.max(MIN_FLUSH_TIMEOUT);
+    let group_labels = group.labels();
+    let group_key = group.key(node);
     let ctx = FlushContext {
         now: tick,
-        group_key: group.key.clone(),
-        group_labels: group.labels.clone(),
-        route_labels: shared.route_labels(node, &group.labels, &alerts),
+        group_key: group_key.clone(),
+        route_labels: shared.route_labels(node, &group_labels, &alerts),
+        group_labels,
         receiver: options.receiver.clone(),
         route_id: node.id().to_owned(),
         group_interval: options.group_interval,
@@ -180,12 +211,12 @@ async fn flush(shared: &Shared, group: &AggrGroup, node: &RouteNode, tick: Times
     let succeeded = match tokio::time::timeout(timeout, shared.handler.flush(ctx, alerts)).await {
         Ok(Ok(())) => true,
         Ok(Err(err)) => {
-            tracing::error!(aggr_group = %group.key, num_alerts = count, err = %err, "Notify for alerts failed");
+            tracing::error!(aggr_group = %group_key, num_alerts = count, err = %err, "Notify for alerts failed");
             false
         }
         Err(_) => {
             tracing::error!(
-                aggr_group = %group.key,
+                aggr_group = %group_key,
                 num_alerts = count,
                 err = "context deadline exceeded",
                 "Notify for alerts failed"

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use tocsin_model::timeinterval::TimeInterval;
 
 use crate::alert::Alert;
 use crate::flush::{FlushContext, FlushError};
@@ -16,15 +17,9 @@ use super::FilterStage;
 use super::group_marker::GroupMarker;
 use super::metrics::{PipelineMetrics, SuppressionReason};
 
-/// One element of a named time interval, as the time stages see it.
-pub trait IntervalCheck: Send + Sync + 'static {
-    /// Whether the instant falls inside the element.
-    fn contains(&self, t: Timestamp) -> bool;
-}
-
 /// Named time intervals (`time_intervals:`): an instant is inside a named
 /// interval when any of its elements contains it.
-pub type TimeIntervals = HashMap<String, Vec<Arc<dyn IntervalCheck>>>;
+pub type TimeIntervals = HashMap<String, Vec<TimeInterval>>;
 
 /// The names among `names` whose interval contains `now`, once per
 /// containing element as upstream reports them; an unknown name is an error.

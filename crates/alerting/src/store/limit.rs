@@ -28,11 +28,20 @@ struct Bucket {
 
 impl AlertnameLimits {
     pub(super) fn new(per_name: usize) -> AlertnameLimits {
-        AlertnameLimits { per_name, buckets: HashMap::new() }
+        AlertnameLimits {
+            per_name,
+            buckets: HashMap::new(),
+        }
     }
 
     /// Whether `fingerprint` of `alertname` may be stored, recording it if so.
-    pub(super) fn admit(&mut self, alertname: &str, fingerprint: u64, expiry: Timestamp, now: Timestamp) -> bool {
+    pub(super) fn admit(
+        &mut self,
+        alertname: &str,
+        fingerprint: u64,
+        expiry: Timestamp,
+        now: Timestamp,
+    ) -> bool {
         if self.per_name == 0 {
             return false;
         }
@@ -63,7 +72,12 @@ impl AlertnameLimits {
 
     /// Drops buckets whose every entry expired before `now`.
     pub(super) fn gc(&mut self, now: Timestamp) {
-        self.buckets.retain(|_, bucket| bucket.by_expiry.last().is_some_and(|(latest, _)| *latest >= now));
+        self.buckets.retain(|_, bucket| {
+            bucket
+                .by_expiry
+                .last()
+                .is_some_and(|(latest, _)| *latest >= now)
+        });
     }
 
     #[cfg(test)]
@@ -87,11 +101,26 @@ mod tests {
         assert!(limits.admit("A", 1, at(150), now));
         assert!(limits.admit("A", 2, at(200), now));
         assert!(!limits.admit("A", 3, at(300), now), "full, nothing expired");
-        assert!(limits.admit("B", 3, at(300), now), "other names have their own bucket");
-        assert!(limits.admit("A", 1, at(120), now), "known fingerprints always pass");
-        assert!(!limits.admit("A", 3, at(300), at(120)), "expiry must be strictly before now");
-        assert!(limits.admit("A", 3, at(300), at(121)), "evicts the first to expire");
-        assert!(!limits.admit("A", 1, at(400), at(121)), "1 was evicted and 2 has not expired");
+        assert!(
+            limits.admit("B", 3, at(300), now),
+            "other names have their own bucket"
+        );
+        assert!(
+            limits.admit("A", 1, at(120), now),
+            "known fingerprints always pass"
+        );
+        assert!(
+            !limits.admit("A", 3, at(300), at(120)),
+            "expiry must be strictly before now"
+        );
+        assert!(
+            limits.admit("A", 3, at(300), at(121)),
+            "evicts the first to expire"
+        );
+        assert!(
+            !limits.admit("A", 1, at(400), at(121)),
+            "1 was evicted and 2 has not expired"
+        );
         assert!(limits.admit("A", 2, at(130), at(121)));
     }
 

@@ -146,26 +146,65 @@ impl StoredAlert {
     }
 
     pub fn labels(&self) -> PackedLabels<'_> {
-        PackedLabels { bytes: self.text.get(..self.labels_end).unwrap_or_default(), count: self.label_count }
+        PackedLabels {
+            bytes: self.text.get(..self.labels_end).unwrap_or_default(),
+            count: self.label_count,
+        }
     }
 
     pub fn annotations(&self) -> PackedLabels<'_> {
-        let bytes = self.text.get(self.labels_end..self.annotations_end).unwrap_or_default();
-        PackedLabels { bytes, count: u32::try_from(Pairs { bytes }.count()).unwrap_or(u32::MAX) }
+        let bytes = self
+            .text
+            .get(self.labels_end..self.annotations_end)
+            .unwrap_or_default();
+        PackedLabels {
+            bytes,
+            count: u32::try_from(Pairs { bytes }.count()).unwrap_or(u32::MAX),
+        }
     }
 
     pub fn generator_url(&self) -> &str {
-        self.text.get(self.annotations_end..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default()
+        self.text
+            .get(self.annotations_end..)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 
     /// The `alertname` label, `""` when absent.
     pub fn name(&self) -> &str {
         self.labels().get("alertname").unwrap_or_default()
     }
+}
 
-    /// Bytes held by this version (struct plus text), for memory accounting.
-    pub fn heap_size(&self) -> usize {
-        std::mem::size_of::<Self>() + self.text.len()
+/// A label set packed like [`StoredAlert`]'s labels (one allocation), for
+/// long-lived sets such as aggregation-group labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PackedLabelSet {
+    count: u32,
+    bytes: Box<[u8]>,
+}
+
+impl PackedLabelSet {
+    /// Packs `pairs`, which must come in name order.
+    pub(crate) fn pack<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> PackedLabelSet {
+        let mut bytes = Vec::new();
+        let mut count = 0u32;
+        for (name, value) in pairs {
+            push_str(&mut bytes, name);
+            push_str(&mut bytes, value);
+            count = count.saturating_add(1);
+        }
+        PackedLabelSet {
+            count,
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
+
+    pub(crate) fn view(&self) -> PackedLabels<'_> {
+        PackedLabels {
+            bytes: &self.bytes,
+            count: self.count,
+        }
     }
 }
 
@@ -271,10 +310,17 @@ mod tests {
     fn sample() -> Alert {
         let long = "x".repeat(300);
         Alert {
-            labels: [("alertname", "Disk"), ("instance", "host:9100"), ("ünïcode", "🙂"), ("empty", "")]
+            labels: [
+                ("alertname", "Disk"),
+                ("instance", "host:9100"),
+                ("ünïcode", "🙂"),
+                ("empty", ""),
+            ]
+            .into_iter()
+            .collect(),
+            annotations: [("summary", long.as_str()), ("a", "b")]
                 .into_iter()
                 .collect(),
-            annotations: [("summary", long.as_str()), ("a", "b")].into_iter().collect(),
             starts_at: Time::parse_rfc3339("2026-11-21T04:28:27.0073962+02:00").unwrap(),
             ends_at: Time::ZERO,
             generator_url: "http://prom/graph?g0.expr=up".into(),
@@ -296,7 +342,10 @@ mod tests {
         assert_eq!(stored.labels().get("empty"), Some(""));
         assert_eq!(stored.labels().get("nope"), None);
         assert_eq!(stored.annotations().get("summary").map(str::len), Some(300));
-        assert_eq!(stored.starts_at().to_rfc3339_nano(), "2026-11-21T04:28:27.0073962+02:00");
+        assert_eq!(
+            stored.starts_at().to_rfc3339_nano(),
+            "2026-11-21T04:28:27.0073962+02:00"
+        );
         assert!(stored.ends_at().is_zero());
     }
 
@@ -329,13 +378,17 @@ mod tests {
             ]
             .into_iter()
             .collect(),
-            annotations: [("summary", "Instance host-1234 is down"), ("description", "Not scraped for 5m.")]
-                .into_iter()
-                .collect(),
+            annotations: [
+                ("summary", "Instance host-1234 is down"),
+                ("description", "Not scraped for 5m."),
+            ]
+            .into_iter()
+            .collect(),
             generator_url: "http://prometheus:9090/graph?g0.expr=up%3D%3D0".into(),
             ..sample()
         };
         let stored = StoredAlert::pack(&alert);
-        assert!(stored.heap_size() < 320, "packed alert takes {} bytes", stored.heap_size());
+        let size = std::mem::size_of::<StoredAlert>() + stored.text.len();
+        assert!(size < 320, "packed alert takes {size} bytes");
     }
 }

@@ -1,16 +1,8 @@
 //! Subscriptions to the alert store: every stored (new or updated) alert is
 //! handed to every live subscriber, in store order.
 //!
-//! Back-pressure choice: ingestion never waits for a subscriber. Each
-//! subscriber has a pending set keyed by fingerprint that keeps only the
-//! latest version of each alert (later versions replace earlier ones in
-//! place, keeping the first arrival's position). A slow subscriber therefore
-//! sees fewer intermediate versions, never a stale final one, and its
-//! backlog is bounded by the number of distinct alerts in the store, not by
-//! the ingest rate. Upstream instead blocks `POST /api/v2/alerts` once a
-//! 200-slot channel is full (prometheus/alertmanager#4392). Both consumers
-//! (dispatcher, inhibitor) only keep the latest version per fingerprint,
-//! so skipping intermediate versions does not change what they end up with.
+//! Coalescing per fingerprint is the store's back-pressure policy (see the
+//! `store` module documentation).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +49,9 @@ impl SubscriberQueue {
     }
 
     fn lock(&self) -> MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Queues `alerts` (coalescing per fingerprint) and wakes the subscriber.
@@ -82,7 +76,10 @@ impl SubscriberQueue {
         let Pending { latest, order } = std::mem::take(&mut *pending);
         drop(pending);
         let mut latest: HashMap<_, _, _> = latest;
-        order.into_iter().filter_map(|fp| latest.remove(&fp)).collect()
+        order
+            .into_iter()
+            .filter_map(|fp| latest.remove(&fp))
+            .collect()
     }
 }
 

@@ -44,10 +44,17 @@ pub fn rel(t: Time) -> String {
 }
 
 /// A root route with the given grouping and timers (seconds).
-pub fn root(group_by: &[&str], group_wait: f64, group_interval: f64, repeat_interval: f64) -> Route {
+pub fn root(
+    group_by: &[&str],
+    group_wait: f64,
+    group_interval: f64,
+    repeat_interval: f64,
+) -> Route {
     Route {
         receiver: Some("default".into()),
-        group_by: Some(GroupBy::Labels(group_by.iter().map(|s| s.to_string()).collect())),
+        group_by: Some(GroupBy::Labels(
+            group_by.iter().map(|s| s.to_string()).collect(),
+        )),
         group_wait: Some(PromDuration(ms(group_wait))),
         group_interval: Some(PromDuration(ms(group_interval))),
         repeat_interval: Some(PromDuration(ms(repeat_interval))),
@@ -87,8 +94,18 @@ impl Flush {
 /// `labels annotations start..end` with times relative to T0 and an
 /// open end for a zero `ends_at`, e.g. `{alertname="test"} {} 1..`.
 pub fn describe(alert: &Alert) -> String {
-    let ends = if alert.ends_at.is_zero() { String::new() } else { rel(alert.ends_at) };
-    format!("{} {} {}..{}", alert.labels, alert.annotations, rel(alert.starts_at), ends)
+    let ends = if alert.ends_at.is_zero() {
+        String::new()
+    } else {
+        rel(alert.ends_at)
+    };
+    format!(
+        "{} {} {}..{}",
+        alert.labels,
+        alert.annotations,
+        rel(alert.starts_at),
+        ends
+    )
 }
 
 pub struct Recorder {
@@ -99,7 +116,11 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(start: Instant) -> Recorder {
-        Recorder { start, flushes: Mutex::new(Vec::new()), responder: Mutex::new(Box::new(|_, _| Response::Ok)) }
+        Recorder {
+            start,
+            flushes: Mutex::new(Vec::new()),
+            responder: Mutex::new(Box::new(|_, _| Response::Ok)),
+        }
     }
 
     pub fn respond_with(&self, f: impl FnMut(usize, &FlushContext) -> Response + Send + 'static) {
@@ -131,16 +152,28 @@ impl Completion<'_> {
 }
 
 impl FlushHandler for Recorder {
-    fn flush(&self, ctx: FlushContext, alerts: Vec<Alert>) -> Pin<Box<dyn Future<Output = FlushResult> + Send + '_>> {
+    fn flush(
+        &self,
+        ctx: FlushContext,
+        alerts: Vec<Alert>,
+    ) -> Pin<Box<dyn Future<Output = FlushResult> + Send + '_>> {
         let at = round_ms(Instant::now().duration_since(self.start));
         let index = {
             let mut flushes = self.flushes.lock().unwrap();
-            flushes.push(Flush { at, ctx: ctx.clone(), alerts, completed: false });
+            flushes.push(Flush {
+                at,
+                ctx: ctx.clone(),
+                alerts,
+                completed: false,
+            });
             flushes.len() - 1
         };
         let response = (self.responder.lock().unwrap())(index, &ctx);
         Box::pin(async move {
-            let completion = Completion { recorder: self, index };
+            let completion = Completion {
+                recorder: self,
+                index,
+            };
             let result = match response {
                 Response::Ok => Ok(()),
                 Response::Fail => Err(FlushError("receiver failed".into())),
@@ -284,7 +317,7 @@ impl TestAlert {
         let starts_at = self.starts_at.map(at).or(ends_at).unwrap_or(now);
         let (ends_at, timeout) = match ends_at {
             Some(end) => (end, false),
-            None => (now.add(RESOLVE_TIMEOUT), true),
+            None => (now.saturating_add(RESOLVE_TIMEOUT), true),
         };
         Alert {
             labels: self.labels,

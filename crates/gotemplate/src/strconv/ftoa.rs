@@ -271,6 +271,7 @@ pub(crate) fn append_float(out: &mut String, v: f64, fmt: char, prec: i64) {
 }
 
 /// `strconv.FormatFloat(v, fmt, prec, 64)`.
+#[cfg(test)]
 pub(crate) fn format_float(v: f64, fmt: char, prec: i64) -> String {
     let mut out = String::new();
     append_float(&mut out, v, fmt, prec);

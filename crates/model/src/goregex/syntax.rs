@@ -75,6 +75,8 @@ pub(super) struct Translation {
     pub pattern: String,
     /// Go's `SubexpNames()`: index 0 is the whole match, `None` = unnamed.
     pub capture_names: Vec<Option<String>>,
+    /// Nesting depth of the parsed tree (Go's height).
+    pub depth: u32,
 }
 
 /// Go's limits (`regexp/syntax/parse.go`).
@@ -208,7 +210,7 @@ pub(super) fn translate(pattern: &str) -> Result<Translation> {
     let root = parser.parse()?;
     let mut out = String::with_capacity(pattern.len() * 2);
     emit(&root, &mut out);
-    Ok(Translation { pattern: out, capture_names: parser.capture_names })
+    Ok(Translation { pattern: out, capture_names: parser.capture_names, depth: root.height })
 }
 
 /// `s[start..end]`, or `""` if those are not character boundaries (they

@@ -81,8 +81,9 @@ impl HttpClient {
     /// Builds the client; `user_agent` is sent on every request.
     pub fn new(settings: &HttpClientSettings, user_agent: &str) -> Result<Self, HttpClientError> {
         let tls_config = tls::client_config(&settings.tls, settings.enable_http2)?;
-        let user_agent = HeaderValue::from_str(user_agent)
-            .map_err(|e| HttpClientError::Build(format!("invalid User-Agent {user_agent:?}: {e}")))?;
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|e| {
+            HttpClientError::Build(format!("invalid User-Agent {user_agent:?}: {e}"))
+        })?;
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config)
             .user_agent(user_agent)
@@ -101,7 +102,9 @@ impl HttpClient {
             builder = builder.http1_only();
         }
         builder = configure_proxy(builder, &settings.proxy)?;
-        let client = builder.build().map_err(|e| HttpClientError::Build(error_chain(&e)))?;
+        let client = builder
+            .build()
+            .map_err(|e| HttpClientError::Build(error_chain(&e)))?;
 
         // Upstream's basic-auth round-tripper runs before the authorization
         // one and the latter leaves an existing header alone.
@@ -110,8 +113,16 @@ impl HttpClient {
             (None, Some(auth)) => Some(Credentials::Authorization(auth.clone())),
             (None, None) => None,
         };
-        let headers = settings.http_headers.iter().map(prepare_header).collect::<Result<_, _>>()?;
-        Ok(HttpClient { client, credentials, headers })
+        let headers = settings
+            .http_headers
+            .iter()
+            .map(prepare_header)
+            .collect::<Result<_, _>>()?;
+        Ok(HttpClient {
+            client,
+            credentials,
+            headers,
+        })
     }
 
     /// POSTs `body` with `Content-Type: content_type`, giving up after
@@ -123,8 +134,16 @@ impl HttpClient {
         body: Vec<u8>,
         timeout: Option<Duration>,
     ) -> Result<HttpResponse, RequestError> {
-        let fail = |cause: String, timed_out: bool| RequestError { method: "Post", cause, timed_out };
-        let mut request = self.client.post(url).header(CONTENT_TYPE, HeaderValue::from_static(content_type)).body(body);
+        let fail = |cause: String, timed_out: bool| RequestError {
+            method: "Post",
+            cause,
+            timed_out,
+        };
+        let mut request = self
+            .client
+            .post(url)
+            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+            .body(body);
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
@@ -135,30 +154,48 @@ impl HttpClient {
             for path in &header.files {
                 let content = std::fs::read(path).map_err(|e| {
                     fail(
-                        format!("unable to read headers file {}: {}", path.display(), goerror::path_error("open", path, &e)),
+                        format!(
+                            "unable to read headers file {}: {}",
+                            path.display(),
+                            goerror::path_error("open", path, &e)
+                        ),
                         false,
                     )
                 })?;
-                let value = HeaderValue::from_str(String::from_utf8_lossy(&content).trim()).map_err(|e| {
-                    fail(format!("invalid value in headers file {}: {e}", path.display()), false)
-                })?;
+                let value = HeaderValue::from_str(String::from_utf8_lossy(&content).trim())
+                    .map_err(|e| {
+                        fail(
+                            format!("invalid value in headers file {}: {e}", path.display()),
+                            false,
+                        )
+                    })?;
                 request = request.header(header.name.clone(), value);
             }
         }
         match &self.credentials {
             Some(Credentials::Basic(basic)) => {
-                let username =
-                    basic.username.read().map_err(|e| fail(format!("unable to read basic auth username: {e}"), false))?;
-                let password =
-                    basic.password.read().map_err(|e| fail(format!("unable to read basic auth password: {e}"), false))?;
+                let username = basic
+                    .username
+                    .read()
+                    .map_err(|e| fail(format!("unable to read basic auth username: {e}"), false))?;
+                let password = basic
+                    .password
+                    .read()
+                    .map_err(|e| fail(format!("unable to read basic auth password: {e}"), false))?;
                 request = request.basic_auth(username, Some(password));
             }
             Some(Credentials::Authorization(auth)) => {
-                let credentials = auth
-                    .credentials
-                    .read()
-                    .map_err(|e| fail(format!("unable to read authorization credentials: {e}"), false))?;
-                let auth_type = if auth.auth_type.trim().is_empty() { "Bearer" } else { auth.auth_type.trim() };
+                let credentials = auth.credentials.read().map_err(|e| {
+                    fail(
+                        format!("unable to read authorization credentials: {e}"),
+                        false,
+                    )
+                })?;
+                let auth_type = if auth.auth_type.trim().is_empty() {
+                    "Bearer"
+                } else {
+                    auth.auth_type.trim()
+                };
                 let mut value = HeaderValue::from_str(&format!("{auth_type} {credentials}"))
                     .map_err(|e| fail(format!("invalid authorization credentials: {e}"), false))?;
                 value.set_sensitive(true);
@@ -167,7 +204,10 @@ impl HttpClient {
             None => {}
         }
 
-        let mut response = request.send().await.map_err(|e| describe_send_error(&e, fail))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| describe_send_error(&e, fail))?;
         let status = response.status().as_u16();
         let mut body = Vec::new();
         loop {
@@ -190,7 +230,10 @@ impl HttpClient {
     }
 }
 
-fn describe_send_error(err: &reqwest::Error, fail: impl Fn(String, bool) -> RequestError) -> RequestError {
+fn describe_send_error(
+    err: &reqwest::Error,
+    fail: impl Fn(String, bool) -> RequestError,
+) -> RequestError {
     if err.is_timeout() {
         return fail("context deadline exceeded".to_owned(), true);
     }
@@ -234,11 +277,15 @@ fn configure_proxy(
     if !proxy.proxy_connect_header.is_empty() {
         let mut headers = HeaderMap::new();
         for (name, values) in &proxy.proxy_connect_header {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| HttpClientError::Proxy(format!("invalid proxy_connect_header name {name:?}: {e}")))?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                HttpClientError::Proxy(format!("invalid proxy_connect_header name {name:?}: {e}"))
+            })?;
             for value in values {
-                let value = HeaderValue::from_str(value)
-                    .map_err(|e| HttpClientError::Proxy(format!("invalid proxy_connect_header value for {name}: {e}")))?;
+                let value = HeaderValue::from_str(value).map_err(|e| {
+                    HttpClientError::Proxy(format!(
+                        "invalid proxy_connect_header value for {name}: {e}"
+                    ))
+                })?;
                 headers.append(name.clone(), value);
             }
         }
@@ -248,20 +295,28 @@ fn configure_proxy(
 }
 
 fn prepare_header(header: &HttpHeader) -> Result<ExtraHeader, HttpClientError> {
-    let name = HeaderName::from_bytes(header.name.as_bytes())
-        .map_err(|e| HttpClientError::Header(format!("invalid header name {:?}: {e}", header.name)))?;
+    let name = HeaderName::from_bytes(header.name.as_bytes()).map_err(|e| {
+        HttpClientError::Header(format!("invalid header name {:?}: {e}", header.name))
+    })?;
     let mut fixed = Vec::with_capacity(header.values.len() + header.secrets.len());
     for value in &header.values {
-        fixed.push(
-            HeaderValue::from_str(value)
-                .map_err(|e| HttpClientError::Header(format!("invalid value for header {:?}: {e}", header.name)))?,
-        );
+        fixed.push(HeaderValue::from_str(value).map_err(|e| {
+            HttpClientError::Header(format!("invalid value for header {:?}: {e}", header.name))
+        })?);
     }
     for secret in &header.secrets {
-        let mut value = HeaderValue::from_str(secret)
-            .map_err(|e| HttpClientError::Header(format!("invalid secret value for header {:?}: {e}", header.name)))?;
+        let mut value = HeaderValue::from_str(secret).map_err(|e| {
+            HttpClientError::Header(format!(
+                "invalid secret value for header {:?}: {e}",
+                header.name
+            ))
+        })?;
         value.set_sensitive(true);
         fixed.push(value);
     }
-    Ok(ExtraHeader { name, fixed, files: header.files.clone() })
+    Ok(ExtraHeader {
+        name,
+        fixed,
+        files: header.files.clone(),
+    })
 }

@@ -9,5 +9,6 @@ mod tls;
 
 pub use client::{HttpClient, HttpClientError, HttpResponse, RequestError};
 pub use settings::{
-    Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings, Secret, TlsSettings, TlsVersion,
+    Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings, Secret, TlsSettings,
+    TlsVersion,
 };

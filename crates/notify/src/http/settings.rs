@@ -40,7 +40,9 @@ impl Secret {
         match self {
             Secret::Inline(text) => Ok(Cow::Borrowed(text)),
             Secret::File(path) => match std::fs::read(path) {
-                Ok(bytes) => Ok(Cow::Owned(String::from_utf8_lossy(&bytes).trim().to_owned())),
+                Ok(bytes) => Ok(Cow::Owned(
+                    String::from_utf8_lossy(&bytes).trim().to_owned(),
+                )),
                 Err(err) => Err(format!(
                     "unable to read file {}: {}",
                     path.display(),
@@ -68,7 +70,10 @@ pub struct Authorization {
 
 impl Default for Authorization {
     fn default() -> Self {
-        Authorization { auth_type: "Bearer".to_owned(), credentials: Secret::default() }
+        Authorization {
+            auth_type: "Bearer".to_owned(),
+            credentials: Secret::default(),
+        }
     }
 }
 

@@ -12,8 +12,8 @@
 
 use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
@@ -24,7 +24,10 @@ use super::settings::{Secret, TlsSettings, TlsVersion};
 
 /// The rustls configuration for `tls`, offering HTTP/2 through ALPN when
 /// `enable_http2`.
-pub(crate) fn client_config(tls: &TlsSettings, enable_http2: bool) -> Result<ClientConfig, HttpClientError> {
+pub(crate) fn client_config(
+    tls: &TlsSettings,
+    enable_http2: bool,
+) -> Result<ClientConfig, HttpClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let versions = protocol_versions(tls)?;
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -32,14 +35,16 @@ pub(crate) fn client_config(tls: &TlsSettings, enable_http2: bool) -> Result<Cli
         .map_err(|e| HttpClientError::Tls(format!("unsupported TLS versions: {e}")))?;
 
     let verifier = server_verifier(tls, &provider)?;
-    let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
+    let builder = builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
 
     let mut config = match (&tls.cert, &tls.key) {
         (Some(cert), Some(key)) => {
             let (chain, key) = client_identity(cert, key)?;
-            builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| HttpClientError::Tls(format!("unable to use specified client cert & key: {e}")))?
+            builder.with_client_auth_cert(chain, key).map_err(|e| {
+                HttpClientError::Tls(format!("unable to use specified client cert & key: {e}"))
+            })?
         }
         (Some(_), None) => {
             return Err(HttpClientError::Tls(
@@ -53,12 +58,17 @@ pub(crate) fn client_config(tls: &TlsSettings, enable_http2: bool) -> Result<Cli
         }
         (None, None) => builder.with_no_client_auth(),
     };
-    config.alpn_protocols =
-        if enable_http2 { vec![b"h2".to_vec(), b"http/1.1".to_vec()] } else { vec![b"http/1.1".to_vec()] };
+    config.alpn_protocols = if enable_http2 {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
     Ok(config)
 }
 
-fn protocol_versions(tls: &TlsSettings) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, HttpClientError> {
+fn protocol_versions(
+    tls: &TlsSettings,
+) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, HttpClientError> {
     if let (Some(min), Some(max)) = (tls.min_version, tls.max_version)
         && max < min
     {
@@ -92,33 +102,47 @@ fn server_verifier(
     provider: &Arc<CryptoProvider>,
 ) -> Result<Arc<dyn ServerCertVerifier>, HttpClientError> {
     if tls.insecure_skip_verify {
-        return Ok(Arc::new(AcceptAnyServerCert { provider: provider.clone() }));
+        return Ok(Arc::new(AcceptAnyServerCert {
+            provider: provider.clone(),
+        }));
     }
     let verifier: Arc<dyn ServerCertVerifier> = match &tls.ca {
         Some(ca) => {
-            let pem = ca.read().map_err(|e| HttpClientError::Tls(format!("unable to read CA cert: {e}")))?;
+            let pem = ca
+                .read()
+                .map_err(|e| HttpClientError::Tls(format!("unable to read CA cert: {e}")))?;
             let mut roots = RootCertStore::empty();
             for cert in CertificateDer::pem_slice_iter(pem.as_bytes()).flatten() {
                 // Go's AppendCertsFromPEM skips certificates it cannot parse.
                 let _ = roots.add(cert);
             }
             if roots.is_empty() {
-                return Err(HttpClientError::Tls(format!("unable to use specified CA cert {}", describe(ca))));
+                return Err(HttpClientError::Tls(format!(
+                    "unable to use specified CA cert {}",
+                    describe(ca)
+                )));
             }
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
-                .map_err(|e| HttpClientError::Tls(format!("unable to use specified CA cert: {e}")))?
+                .map_err(|e| {
+                    HttpClientError::Tls(format!("unable to use specified CA cert: {e}"))
+                })?
         }
         None => Arc::new(
-            rustls_platform_verifier::Verifier::new(provider.clone())
-                .map_err(|e| HttpClientError::Tls(format!("unable to load system root certificates: {e}")))?,
+            rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| {
+                HttpClientError::Tls(format!("unable to load system root certificates: {e}"))
+            })?,
         ),
     };
     match &tls.server_name {
         Some(name) if !name.is_empty() => {
-            let name = ServerName::try_from(name.clone())
-                .map_err(|e| HttpClientError::Tls(format!("invalid tls_config.server_name {name:?}: {e}")))?;
-            Ok(Arc::new(FixedServerName { inner: verifier, name }))
+            let name = ServerName::try_from(name.clone()).map_err(|e| {
+                HttpClientError::Tls(format!("invalid tls_config.server_name {name:?}: {e}"))
+            })?;
+            Ok(Arc::new(FixedServerName {
+                inner: verifier,
+                name,
+            }))
         }
         _ => Ok(verifier),
     }
@@ -147,7 +171,8 @@ fn client_identity(
     if chain.is_empty() {
         return Err(unusable("no certificate found in PEM data".into()));
     }
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| unusable(e.to_string()))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| unusable(e.to_string()))?;
     Ok((chain, key))
 }
 
@@ -184,7 +209,12 @@ impl ServerCertVerifier for AcceptAnyServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -193,11 +223,18 @@ impl ServerCertVerifier for AcceptAnyServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -217,7 +254,8 @@ impl ServerCertVerifier for FixedServerName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp_response, now)
+        self.inner
+            .verify_server_cert(end_entity, intermediates, &self.name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
@@ -253,42 +291,77 @@ mod tests {
         let mut tls = TlsSettings::default();
         assert_eq!(protocol_versions(&tls).unwrap().len(), 2);
         tls.min_version = Some(TlsVersion::Tls13);
-        assert_eq!(protocol_versions(&tls).unwrap(), vec![&rustls::version::TLS13]);
+        assert_eq!(
+            protocol_versions(&tls).unwrap(),
+            vec![&rustls::version::TLS13]
+        );
         tls.min_version = Some(TlsVersion::Tls10);
         tls.max_version = Some(TlsVersion::Tls12);
-        assert_eq!(protocol_versions(&tls).unwrap(), vec![&rustls::version::TLS12]);
+        assert_eq!(
+            protocol_versions(&tls).unwrap(),
+            vec![&rustls::version::TLS12]
+        );
         tls.max_version = Some(TlsVersion::Tls11);
         assert!(protocol_versions(&tls).is_err());
         tls.min_version = Some(TlsVersion::Tls13);
         tls.max_version = Some(TlsVersion::Tls12);
         let err = protocol_versions(&tls).unwrap_err().to_string();
-        assert!(err.contains("max_version must be greater than or equal"), "{err}");
+        assert!(
+            err.contains("max_version must be greater than or equal"),
+            "{err}"
+        );
     }
 
     #[test]
     fn ca_without_certificates_is_rejected() {
-        let tls = TlsSettings { ca: Some(Secret::Inline("not a pem".into())), ..Default::default() };
+        let tls = TlsSettings {
+            ca: Some(Secret::Inline("not a pem".into())),
+            ..Default::default()
+        };
         let err = client_config(&tls, true).unwrap_err().to_string();
         assert_eq!(err, "unable to use specified CA cert inline");
     }
 
     #[test]
     fn missing_ca_file_is_reported() {
-        let tls = TlsSettings { ca: Some(Secret::File(PathBuf::from("/nonexistent/ca.pem"))), ..Default::default() };
+        let tls = TlsSettings {
+            ca: Some(Secret::File(PathBuf::from("/nonexistent/ca.pem"))),
+            ..Default::default()
+        };
         let err = client_config(&tls, true).unwrap_err().to_string();
-        assert!(err.starts_with("unable to read CA cert: unable to read file /nonexistent/ca.pem"), "{err}");
+        assert!(
+            err.starts_with("unable to read CA cert: unable to read file /nonexistent/ca.pem"),
+            "{err}"
+        );
     }
 
     #[test]
     fn cert_needs_key() {
-        let tls = TlsSettings { cert: Some(Secret::Inline("x".into())), ..Default::default() };
-        assert!(client_config(&tls, true).unwrap_err().to_string().contains("key or key_file"));
+        let tls = TlsSettings {
+            cert: Some(Secret::Inline("x".into())),
+            ..Default::default()
+        };
+        assert!(
+            client_config(&tls, true)
+                .unwrap_err()
+                .to_string()
+                .contains("key or key_file")
+        );
     }
 
     #[test]
     fn alpn_follows_http2_setting() {
-        let tls = TlsSettings { insecure_skip_verify: true, ..Default::default() };
-        assert_eq!(client_config(&tls, true).unwrap().alpn_protocols, vec![b"h2".to_vec(), b"http/1.1".to_vec()]);
-        assert_eq!(client_config(&tls, false).unwrap().alpn_protocols, vec![b"http/1.1".to_vec()]);
+        let tls = TlsSettings {
+            insecure_skip_verify: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            client_config(&tls, true).unwrap().alpn_protocols,
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
+        assert_eq!(
+            client_config(&tls, false).unwrap().alpn_protocols,
+            vec![b"http/1.1".to_vec()]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! alerts go through upstream (posted to its API) and through our webhook
 //! notifier, and the two bodies must be byte-identical once the fields 0.25
 //! does not have (`notification_reason`, `routeLabels`) are taken out of
-//! ours. Skipped, with a message, when no Alertmanager binary is found
+//! ours (also with `max_alerts: 1`). Skipped, with a message, when no Alertmanager binary is found
 //! (`TOCSIN_ALERTMANAGER_BIN`, `alertmanager` or `prometheus-alertmanager`).
 
 use std::net::TcpListener;
@@ -26,7 +26,12 @@ fn find_alertmanager() -> Option<PathBuf> {
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .flat_map(|dir| [dir.join("alertmanager"), dir.join("prometheus-alertmanager")])
+        .flat_map(|dir| {
+            [
+                dir.join("alertmanager"),
+                dir.join("prometheus-alertmanager"),
+            ]
+        })
         .find(|candidate| candidate.is_file())
 }
 
@@ -41,22 +46,11 @@ impl Drop for Upstream {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-/// Parses an RFC 3339 time keeping its offset.
-fn parse_time(text: &str) -> Time {
-    let instant: Timestamp = text.parse().expect("timestamp");
-    let offset = if text.ends_with('Z') {
-        Offset::UTC
-    } else {
-        let tail = &text[text.len() - 6..];
-        let sign = if tail.starts_with('-') { -1 } else { 1 };
-        let hours: i32 = tail[1..3].parse().expect("hours");
-        let minutes: i32 = tail[4..6].parse().expect("minutes");
-        Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).expect("offset")
-    };
-    Time { instant, offset }
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 fn string_map(value: &serde_json::Value) -> Vec<(String, String)> {
@@ -86,21 +80,26 @@ async fn webhook_body_matches_alertmanager_025() {
         return;
     };
     let upstream_sink = TestServer::ok().await;
+    let upstream_truncated_sink = TestServer::ok().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("alertmanager.yml");
     std::fs::write(
         &config,
         format!(
             "route:\n  receiver: my.recv\n  group_by: [alertname]\n  group_wait: 1s\n  group_interval: 1m\n  repeat_interval: 1h\n\
-             receivers:\n- name: my.recv\n  webhook_configs:\n  - url: {}\n",
-            upstream_sink.url("/hook")
+             receivers:\n- name: my.recv\n  webhook_configs:\n  - url: {}\n  - url: {}\n    max_alerts: 1\n",
+            upstream_sink.url("/hook"),
+            upstream_truncated_sink.url("/hook"),
         ),
     )
     .expect("config");
     let port = free_port();
     let child = Command::new(&binary)
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.path={}", dir.path().join("data").display()))
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg("--cluster.listen-address=")
         .stdout(Stdio::null())
@@ -115,14 +114,29 @@ async fn webhook_body_matches_alertmanager_025() {
     let api = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
-    while api.get(format!("{base}/-/ready")).send().await.map(|r| r.status().as_u16()).ok() != Some(200) {
-        assert!(started.elapsed() < Duration::from_secs(15), "alertmanager did not become ready");
+    while api
+        .get(format!("{base}/-/ready"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .ok()
+        != Some(200)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "alertmanager did not become ready"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     let now = Timestamp::now();
-    let ago = |secs: i64| now.checked_sub(jiff::SignedDuration::from_secs(secs)).expect("time");
-    let starts_with_offset = Offset::from_seconds(2 * 3600 + 30 * 60).expect("offset").to_datetime(ago(60));
+    let ago = |secs: i64| {
+        now.checked_sub(jiff::SignedDuration::from_secs(secs))
+            .expect("time")
+    };
+    let starts_with_offset = Offset::from_seconds(2 * 3600 + 30 * 60)
+        .expect("offset")
+        .to_datetime(ago(60));
     let body = format!(
         r#"[{{"labels":{{"alertname":"Diff","instance":"a","severity":"warn","odd":"<&> \"q\" \u0001\t\n\u2028 é"}},
              "annotations":{{"summary":"s1","only_a":"x"}},
@@ -141,9 +155,14 @@ async fn webhook_body_matches_alertmanager_025() {
         .expect("post alerts");
     assert_eq!(posted.status().as_u16(), 200, "{:?}", posted.text().await);
 
-    let theirs = wait_for_request(&upstream_sink, Duration::from_secs(15)).await.expect("alertmanager notified");
+    let theirs = wait_for_request(&upstream_sink, Duration::from_secs(15))
+        .await
+        .expect("alertmanager notified");
     let payload: serde_json::Value = serde_json::from_slice(&theirs.body).expect("json");
-    eprintln!("alertmanager sent User-Agent {:?}", theirs.header("user-agent"));
+    eprintln!(
+        "alertmanager sent User-Agent {:?}",
+        theirs.header("user-agent")
+    );
 
     // Feed our notifier the alerts exactly as upstream held them.
     let alerts: Vec<Alert> = payload["alerts"]
@@ -151,10 +170,16 @@ async fn webhook_body_matches_alertmanager_025() {
         .expect("alerts")
         .iter()
         .map(|a| {
-            let starts_at = parse_time(a["startsAt"].as_str().expect("startsAt"));
+            let starts_at = Time::parse_rfc3339(a["startsAt"].as_str().expect("startsAt"))
+                .expect("startsAt time");
             let ends_at = match a["status"].as_str() {
-                Some("resolved") => parse_time(a["endsAt"].as_str().expect("endsAt")),
-                _ => Time { instant: now + jiff::SignedDuration::from_secs(300), offset: Offset::UTC },
+                Some("resolved") => {
+                    Time::parse_rfc3339(a["endsAt"].as_str().expect("endsAt")).expect("endsAt time")
+                }
+                _ => Time {
+                    instant: now + jiff::SignedDuration::from_secs(300),
+                    offset: Offset::UTC,
+                },
             };
             Alert {
                 labels: string_map(&a["labels"]).into_iter().collect(),
@@ -169,33 +194,46 @@ async fn webhook_body_matches_alertmanager_025() {
         .collect();
     assert_eq!(alerts.len(), 2);
 
-    let our_sink = TestServer::ok().await;
+    let theirs_truncated = wait_for_request(&upstream_truncated_sink, Duration::from_secs(15))
+        .await
+        .expect("alertmanager notified");
     let env = IntegrationEnv {
-        external_url: payload["externalURL"].as_str().expect("externalURL").to_owned(),
+        external_url: payload["externalURL"]
+            .as_str()
+            .expect("externalURL")
+            .to_owned(),
         user_agent: tocsin_notify::env::DEFAULT_USER_AGENT.to_owned(),
         clock: Clock::system(),
     };
-    let settings = WebhookSettings {
-        url: WebhookUrl::Inline(our_sink.url("/hook")),
-        max_alerts: 0,
-        timeout: Duration::ZERO,
-        send_resolved: true,
-        http: HttpClientSettings::default(),
-    };
-    let notifier = WebhookNotifier::new(settings, 0, &env).expect("notifier");
     let ctx = context("my.recv", &[("alertname", "Diff")], "first notification");
     assert_eq!(labels(&[("alertname", "Diff")]), ctx.flush.group_labels);
-    notifier.notify(&ctx, &alerts).await.expect("sent");
-    let ours = our_sink.single_request();
+    for (max_alerts, theirs) in [(0, &theirs), (1, &theirs_truncated)] {
+        let our_sink = TestServer::ok().await;
+        let settings = WebhookSettings {
+            url: WebhookUrl::Inline(our_sink.url("/hook")),
+            max_alerts,
+            timeout: Duration::ZERO,
+            send_resolved: true,
+            http: HttpClientSettings::default(),
+        };
+        let notifier = WebhookNotifier::new(settings, 0, &env).expect("notifier");
+        notifier.notify(&ctx, &alerts).await.expect("sent");
+        let ours = our_sink.single_request();
 
-    let ours_as_025 = ours
-        .body_str()
-        .replace("\"notification_reason\":\"first notification\",", "")
-        .replace("\"routeLabels\":{},", "");
-    assert_eq!(ours_as_025, theirs.body_str());
-    assert_eq!(ours.method, theirs.method);
-    assert_eq!(ours.uri, theirs.uri);
-    assert_eq!(ours.header("content-type"), theirs.header("content-type"));
+        let ours_as_025 = ours
+            .body_str()
+            .replace("\"notification_reason\":\"first notification\",", "")
+            .replace("\"routeLabels\":{},", "");
+        assert_eq!(ours_as_025, theirs.body_str(), "max_alerts {max_alerts}");
+        assert_eq!(ours.method, theirs.method);
+        assert_eq!(ours.uri, theirs.uri);
+        assert_eq!(ours.header("content-type"), theirs.header("content-type"));
+    }
+    assert!(
+        theirs_truncated
+            .body_str()
+            .ends_with("\"truncatedAlerts\":1}\n")
+    );
     let theirs_agent = theirs.header("user-agent").unwrap_or_default();
     assert!(theirs_agent.starts_with("Alertmanager/"), "{theirs_agent}");
 }

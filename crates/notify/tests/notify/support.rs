@@ -15,12 +15,11 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use jiff::Timestamp;
-use jiff::tz::Offset;
-use tokio::net::TcpListener;
 use tocsin_alerting::alert::{Alert, Time};
 use tocsin_alerting::flush::FlushContext;
 use tocsin_alerting::notifier::NotifyContext;
 use tocsin_model::LabelSet;
+use tokio::net::TcpListener;
 
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
@@ -35,11 +34,18 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn header_all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn body_str(&self) -> &str {
@@ -58,7 +64,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn status(status: u16) -> Self {
-        Reply { status, body: String::new(), delay: Duration::ZERO, location: None }
+        Reply {
+            status,
+            body: String::new(),
+            delay: Duration::ZERO,
+            location: None,
+        }
     }
 
     pub fn with_body(mut self, body: &str) -> Self {
@@ -116,7 +127,9 @@ impl TestServer {
         let (req_log, conn_count) = (requests.clone(), connections.clone());
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 conn_count.fetch_add(1, Ordering::SeqCst);
                 let (reply, req_log, tls) = (reply.clone(), req_log.clone(), tls.clone());
                 tokio::spawn(async move {
@@ -127,17 +140,27 @@ impl TestServer {
                     match tls {
                         Some(acceptor) => {
                             if let Ok(stream) = acceptor.accept(stream).await {
-                                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                                let _ = http1::Builder::new()
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .await;
                             }
                         }
                         None => {
-                            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                            let _ = http1::Builder::new()
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
                         }
                     }
                 });
             }
         });
-        TestServer { addr, requests, connections, task, scheme }
+        TestServer {
+            addr,
+            requests,
+            connections,
+            task,
+            scheme,
+        }
     }
 
     /// `http://127.0.0.1:<port><path>` (or https).
@@ -167,16 +190,39 @@ impl Drop for TestServer {
     }
 }
 
-async fn handle(req: Request<Incoming>, reply: &Responder, log: &Mutex<Vec<Recorded>>) -> Response<Full<Bytes>> {
+async fn handle(
+    req: Request<Incoming>,
+    reply: &Responder,
+    log: &Mutex<Vec<Recorded>>,
+) -> Response<Full<Bytes>> {
     let method = req.method().to_string();
-    let uri = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let uri = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let headers = req
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-    let recorded = Recorded { method, uri, headers, body };
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    let recorded = Recorded {
+        method,
+        uri,
+        headers,
+        body,
+    };
     let answer = reply(&recorded);
     log.lock().expect("lock").push(recorded);
     if !answer.delay.is_zero() {
@@ -186,7 +232,9 @@ async fn handle(req: Request<Incoming>, reply: &Responder, log: &Mutex<Vec<Recor
     if let Some(location) = &answer.location {
         response = response.header("location", location);
     }
-    response.body(Full::new(Bytes::from(answer.body))).expect("response")
+    response
+        .body(Full::new(Bytes::from(answer.body)))
+        .expect("response")
 }
 
 /// A label set from pairs.
@@ -196,15 +244,15 @@ pub fn labels(pairs: &[(&str, &str)]) -> LabelSet {
 
 /// A UTC time from RFC 3339 text.
 pub fn utc(s: &str) -> Time {
-    Time { instant: s.parse().expect("timestamp"), offset: Offset::UTC }
+    Time::utc(s.parse().expect("timestamp"))
 }
 
-/// Go's zero time (what a firing alert's payload `endsAt` shows).
-pub fn go_zero() -> Time {
-    utc("0001-01-01T00:00:00Z")
-}
-
-pub fn alert(label_pairs: &[(&str, &str)], annotation_pairs: &[(&str, &str)], starts_at: Time, ends_at: Time) -> Alert {
+pub fn alert(
+    label_pairs: &[(&str, &str)],
+    annotation_pairs: &[(&str, &str)],
+    starts_at: Time,
+    ends_at: Time,
+) -> Alert {
     Alert {
         labels: labels(label_pairs),
         annotations: labels(annotation_pairs),
@@ -218,15 +266,11 @@ pub fn alert(label_pairs: &[(&str, &str)], annotation_pairs: &[(&str, &str)], st
 
 /// A notification context for `receiver` and a group keyed by `group_labels`.
 pub fn context(receiver: &str, group_labels: &[(&str, &str)], reason: &str) -> NotifyContext {
-    // Prometheus' `LabelSet.String()` for values without characters that
-    // need quoting.
-    let rendered: Vec<String> = group_labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-    let group_key = format!("{{}}:{{{}}}", rendered.join(", "));
     let group_labels = labels(group_labels);
     NotifyContext {
         flush: FlushContext {
             now: Timestamp::now(),
-            group_key,
+            group_key: format!("{{}}:{group_labels}"),
             group_labels,
             route_labels: LabelSet::new(),
             receiver: receiver.to_owned(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use tocsin_config::{Loaded, LoadFailure};
+use tocsin_config::{LoadFailure, Loaded};
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     // amtool checks that every named file exists before validating any.
@@ -24,8 +24,14 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             bail!("Failed to read from standard input");
         }
         let mut text = String::new();
-        stdin.lock().read_to_string(&mut text).context("reading standard input")?;
-        if !check_one(Path::new("/dev/stdin"), tocsin_config::load_str(&text, Path::new("/dev/stdin"))) {
+        stdin
+            .lock()
+            .read_to_string(&mut text)
+            .context("reading standard input")?;
+        if !check_one(
+            Path::new("/dev/stdin"),
+            tocsin_config::load_str(&text, "/dev/stdin"),
+        ) {
             failed += 1;
         }
     }

@@ -15,12 +15,17 @@ use crate::treeprint::{self, Node};
 
 pub fn run(args: RoutesArgs) -> anyhow::Result<ExitCode> {
     let Some(path) = args.config_file.as_deref() else {
-        bail!("--config.file is required (reading the configuration of a running server is not supported yet)");
+        bail!(
+            "--config.file is required (reading the configuration of a running server is not supported yet)"
+        );
     };
     let tree = load_tree(path)?;
     match args.command {
         None | Some(RoutesCommand::Show) => {
-            print!("Routing tree:\n{}\n", treeprint::render(&[show_node(tree.root())]));
+            print!(
+                "Routing tree:\n{}\n",
+                treeprint::render(&[show_node(&tree, tree.root())])
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(RoutesCommand::Test(test)) => run_test(&tree, &test),
@@ -33,7 +38,7 @@ fn load_tree(path: &Path) -> anyhow::Result<RouteTree> {
             for warning in &loaded.warnings {
                 eprintln!("{warning}");
             }
-            Ok(RouteTree::new(&loaded.config.route))
+            RouteTree::new(&loaded.config.route).map_err(|e| anyhow!("{e}"))
         }
         Err(failure) => {
             for d in &failure.diagnostics {
@@ -55,10 +60,14 @@ fn run_test(tree: &RouteTree, args: &RoutesTestArgs) -> anyhow::Result<ExitCode>
         labels.insert(matcher.name, matcher.value);
     }
     if args.tree {
-        let root = matching_node(tree.root(), &labels);
+        let root = matching_node(tree, tree.root(), &labels);
         print!("Matching routes:\n{}\n\n", treeprint::render(&[root]));
     }
-    let receivers: Vec<&str> = tree.match_alert(&labels).iter().map(|r| r.receiver()).collect();
+    let receivers: Vec<&str> = tree
+        .match_alert(&labels)
+        .iter()
+        .map(|r| r.receiver())
+        .collect();
     let slug = receivers.join(",");
     println!("{slug}");
     if let Some(expected) = &args.verify_receivers {
@@ -78,7 +87,7 @@ fn slug(route: &RouteNode, show_continue: bool, show_receiver: bool) -> String {
     } else {
         route.matchers().to_string()
     };
-    if show_continue && route.continues() {
+    if show_continue && route.continue_matching() {
         s.push_str("  continue: true");
     }
     if show_receiver {
@@ -88,21 +97,26 @@ fn slug(route: &RouteNode, show_continue: bool, show_receiver: bool) -> String {
     s
 }
 
-fn show_node(route: &RouteNode) -> Node {
+fn show_node(tree: &RouteTree, route: &RouteNode) -> Node {
     let mut node = Node::new(slug(route, true, true));
-    node.children = route.children().iter().map(show_node).collect();
+    node.children = route
+        .children()
+        .iter()
+        .filter_map(|&i| tree.node(i))
+        .map(|child| show_node(tree, child))
+        .collect();
     node
 }
 
 /// The branch of the tree an alert walks, as amtool's `--tree` draws it:
 /// children that match are descended into until one without `continue`;
 /// a node none of whose children matched is final and names its receiver.
-fn matching_node(route: &RouteNode, labels: &LabelSet) -> Node {
+fn matching_node(tree: &RouteTree, route: &RouteNode, labels: &LabelSet) -> Node {
     let mut node = Node::new(slug(route, false, false));
-    for child in route.children() {
+    for child in route.children().iter().filter_map(|&i| tree.node(i)) {
         if child.matchers().matches(labels) {
-            node.children.push(matching_node(child, labels));
-            if !child.continues() {
+            node.children.push(matching_node(tree, child, labels));
+            if !child.continue_matching() {
                 break;
             }
         }
