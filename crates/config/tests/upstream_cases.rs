@@ -416,11 +416,17 @@ fn yaml_v2_semantics() {
     assert_eq!(c.route.receiver.as_deref(), Some("0x10"));
     // Anchors, aliases and merge keys.
     let c = accepted(
-        "defaults: &d\n  send_resolved: false\n  url: http://x\nroute:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - <<: *d\n    max_alerts: 3\n",
+        "route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - &d\n    send_resolved: false\n    url: http://x\n  - <<: *d\n    max_alerts: 3\n",
     );
     let w = &c.receivers[0].webhook_configs;
-    assert!(!w[0].send_resolved);
-    assert_eq!(w[0].max_alerts, 3);
+    assert!(!w[1].send_resolved);
+    assert_eq!(w[1].max_alerts, 3);
+    assert_eq!(w[1].url.expose(), "http://x");
+    // An unknown top-level key (even one only holding anchors) is rejected.
+    assert_eq!(
+        upstream("defaults: &d {url: x}\nroute:\n  receiver: r\nreceivers:\n- name: r\n"),
+        "yaml: unmarshal errors:\n  line 1: field defaults not found in type config.plain"
+    );
 }
 
 #[test]

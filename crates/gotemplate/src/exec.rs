@@ -644,7 +644,7 @@ impl<'t> State<'t, '_> {
         final_value: Option<Operand>,
     ) -> ExecResult<Operand> {
         self.at(At::Field(field));
-        self.eval_field_chain(dot, dot.clone(), At::Field(field), &field.idents, args, final_value)
+        self.eval_field_chain(dot, dot, At::Field(field), &field.idents, args, final_value)
     }
 
     fn eval_chain_node(
@@ -665,7 +665,7 @@ impl<'t> State<'t, '_> {
             )));
         }
         let receiver = self.eval_arg(dot, &GoType::Any, &chain.node)?;
-        self.eval_field_chain(dot, receiver, At::Chain(chain), &chain.fields, args, final_value)
+        self.eval_field_chain(dot, &receiver, At::Chain(chain), &chain.fields, args, final_value)
     }
 
     fn eval_variable_node(
@@ -677,30 +677,39 @@ impl<'t> State<'t, '_> {
     ) -> ExecResult<Operand> {
         self.at(At::Variable(var));
         let name = var.idents.first().map_or("$", |s| s);
-        let value = self.var_value(name)?;
         if var.idents.len() == 1 {
+            let value = self.var_value(name)?;
             self.not_a_function(args, &final_value)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, At::Variable(var), &var.idents[1..], args, final_value)
+        let base = self.var_base;
+        let Some(index) = self.vars[base..].iter().rposition(|(n, _)| *n == name) else {
+            return Err(self.errorf(format!("undefined variable: {name}")));
+        };
+        let value = self.vars[base + index].1.clone();
+        self.eval_field_chain(dot, &value, At::Variable(var), &var.idents[1..], args, final_value)
     }
 
     fn eval_field_chain(
         &mut self,
         dot: &Operand,
-        mut receiver: Operand,
+        receiver: &Operand,
         node: At<'t>,
         idents: &'t [Arc<str>],
         args: &'t [Arg],
         final_value: Option<Operand>,
     ) -> ExecResult<Operand> {
         let Some((last, init)) = idents.split_last() else {
-            return Ok(receiver);
+            return Ok(receiver.clone());
         };
-        for ident in init {
-            receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
+        let Some((first, middle)) = init.split_first() else {
+            return self.eval_field(dot, last, node, args, final_value, receiver);
+        };
+        let mut current = self.eval_field(dot, first, node, &[], None, receiver)?;
+        for ident in middle {
+            current = self.eval_field(dot, ident, node, &[], None, &current)?;
         }
-        self.eval_field(dot, last, node, args, final_value, receiver)
+        self.eval_field(dot, last, node, args, final_value, &current)
     }
 
     fn eval_function(
@@ -741,7 +750,7 @@ impl<'t> State<'t, '_> {
         node: At<'t>,
         args: &'t [Arg],
         final_value: Option<Operand>,
-        receiver: Operand,
+        receiver: &Operand,
     ) -> ExecResult<Operand> {
         if receiver.is_invalid() {
             if self.env.missing_key == MissingKey::Error {

@@ -237,6 +237,13 @@ impl Template {
                 own_tree = Some(tree);
             }
         }
+        if set.html {
+            // html/template re-reads every body from the set after parsing,
+            // so a kept older definition wins over this handle's empty one.
+            if let Some(tree) = set.templates.get(&own_name) {
+                own_tree = Some(tree.clone());
+            }
+        }
         self.tree = own_tree;
         Ok(self)
     }

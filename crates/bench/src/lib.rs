@@ -1,0 +1,83 @@
+//! Inputs for tocsin's benchmarks: generators of large but realistic
+//! configurations and alert label sets. The benchmarks themselves live in
+//! `benches/`; their figures are recorded in `docs/benchmarks.md`.
+
+use std::fmt::Write;
+
+use tocsin_model::LabelSet;
+
+/// An alertmanager.yml with `receivers` webhook receivers and a routing tree
+/// of `teams × services_per_team` routes (plus the root): each team route
+/// matches `team="tN"` and has one child per service mixing equality,
+/// regex and negative matchers, as large real configs do.
+pub fn large_config(receivers: usize, teams: usize, services_per_team: usize) -> String {
+    let mut y = String::with_capacity(256 * (receivers + teams * services_per_team));
+    y.push_str("global:\n  resolve_timeout: 5m\nroute:\n  receiver: r0\n  group_by: ['alertname', 'cluster']\n  routes:\n");
+    for t in 0..teams {
+        let _ = writeln!(
+            y,
+            "  - receiver: r{}\n    matchers: ['team=\"t{t}\"']\n    continue: {}\n    routes:",
+            t % receivers,
+            t % 7 == 0
+        );
+        for s in 0..services_per_team {
+            let r = (t * services_per_team + s) % receivers;
+            match s % 3 {
+                0 => {
+                    let _ = writeln!(
+                        y,
+                        "    - receiver: r{r}\n      matchers: ['service=\"svc{s}\"', 'severity=~\"critical|page\"']"
+                    );
+                }
+                1 => {
+                    let _ = writeln!(
+                        y,
+                        "    - receiver: r{r}\n      match_re:\n        service: 'svc{s}|svc{s}-canary'\n      group_wait: 10s"
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        y,
+                        "    - receiver: r{r}\n      matchers: ['service=\"svc{s}\"', 'env!=\"dev\"']\n      group_by: ['...']"
+                    );
+                }
+            }
+        }
+    }
+    y.push_str("receivers:\n");
+    for r in 0..receivers {
+        let _ = writeln!(
+            y,
+            "- name: r{r}\n  webhook_configs:\n  - url: http://127.0.0.1:9099/r{r}\n    send_resolved: true"
+        );
+    }
+    y
+}
+
+/// Labels of an alert that walks deep into [`large_config`]'s tree: it
+/// belongs to the last team, so every sibling before it is tried.
+pub fn deep_alert(teams: usize, services_per_team: usize) -> LabelSet {
+    [
+        ("alertname", "HighErrorRate".to_owned()),
+        ("cluster", "prod-eu-1".to_owned()),
+        ("team", format!("t{}", teams - 1)),
+        ("service", format!("svc{}", services_per_team - 1)),
+        ("severity", "critical".to_owned()),
+        ("env", "prod".to_owned()),
+    ]
+    .into_iter()
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_config_has_the_requested_shape() {
+        let y = large_config(10, 4, 5);
+        assert_eq!(y.matches("- name: r").count(), 10);
+        assert_eq!(y.matches("  - receiver:").count(), 4 + 4 * 5);
+        assert_eq!(deep_alert(4, 5).get("team"), Some("t3"));
+    }
+}
