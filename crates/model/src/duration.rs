@@ -43,19 +43,24 @@ impl PromDuration {
             "" => return Err(DurationError::new("empty duration string".to_owned())),
             _ => {}
         }
-        let invalid = || DurationError::new(format!("not a valid duration string: {}", go_quote(s)));
+        let invalid =
+            || DurationError::new(format!("not a valid duration string: {}", go_quote(s)));
         const MAX_NANOS: u64 = i64::MAX as u64;
         let mut total: u64 = 0;
         let mut last_unit_rank = 0;
         let mut rest = s;
         while !rest.is_empty() {
-            let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits_end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits_end == 0 {
                 return Err(invalid());
             }
             let value: u64 = rest[..digits_end].parse().map_err(|_| invalid())?;
             rest = &rest[digits_end..];
-            let unit_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit_end = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if unit_end == 0 {
                 return Err(invalid());
             }
@@ -104,7 +109,7 @@ impl fmt::Display for PromDuration {
         }
         let exact_units: [(&str, u128); 2] = [("y", MILLIS_PER_YEAR), ("w", MILLIS_PER_WEEK)];
         for (unit, size) in exact_units {
-            if ms % size == 0 && ms / size > 0 {
+            if ms.is_multiple_of(size) && ms / size > 0 {
                 write!(f, "{}{unit}", ms / size)?;
                 ms = 0;
             }
@@ -140,7 +145,10 @@ impl GoDuration {
     pub fn parse(s: &str) -> Result<Self, DurationError> {
         let nanos = Self::parse_nanos(s)?;
         let nanos = u64::try_from(nanos).map_err(|_| {
-            DurationError::new(format!("time: negative duration {} is not allowed here", time_quote(s)))
+            DurationError::new(format!(
+                "time: negative duration {} is not allowed here",
+                time_quote(s)
+            ))
         })?;
         Ok(GoDuration(Duration::from_nanos(nanos)))
     }
@@ -168,7 +176,9 @@ impl GoDuration {
             if !(first == b'.' || first.is_ascii_digit()) {
                 return Err(invalid());
             }
-            let int_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let int_end = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let mut whole: u64 = 0;
             for d in rest[..int_end].bytes() {
                 if whole > LIMIT / 10 {
@@ -185,7 +195,9 @@ impl GoDuration {
             let mut scale: f64 = 1.0;
             let mut had_fraction = false;
             if let Some(after_dot) = rest.strip_prefix('.') {
-                let frac_end = after_dot.find(|c: char| !c.is_ascii_digit()).unwrap_or(after_dot.len());
+                let frac_end = after_dot
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(after_dot.len());
                 had_fraction = frac_end > 0;
                 let mut overflow = false;
                 for d in after_dot[..frac_end].bytes() {
@@ -308,7 +320,12 @@ fn write_go_duration<W: fmt::Write>(out: &mut W, nanos: u64, negative: bool) -> 
 
 /// `whole.fraction` with the fraction printed in `digits` places and its
 /// trailing zeros (and then a bare dot) dropped, as Go's `fmtFrac` does.
-fn write_with_fraction<W: fmt::Write>(out: &mut W, whole: u64, fraction: u64, digits: usize) -> fmt::Result {
+fn write_with_fraction<W: fmt::Write>(
+    out: &mut W,
+    whole: u64,
+    fraction: u64,
+    digits: usize,
+) -> fmt::Result {
     write!(out, "{whole}")?;
     if fraction == 0 || digits == 0 {
         return Ok(());
@@ -349,7 +366,9 @@ mod tests {
     use super::*;
 
     fn prom(s: &str) -> Result<String, String> {
-        PromDuration::parse(s).map(|d| d.to_string()).map_err(|e| e.message)
+        PromDuration::parse(s)
+            .map(|d| d.to_string())
+            .map_err(|e| e.message)
     }
 
     /// Expected values produced by running prometheus/common v0.70.1's own
@@ -392,11 +411,17 @@ mod tests {
             ("00", Err("not a valid duration string: \"00\"")),
             (" 1s", Err("not a valid duration string: \" 1s\"")),
             ("1s ", Err("unknown unit \"s \" in duration \"1s \"")),
-            ("1\u{b5}s", Err("unknown unit \"\u{b5}s\" in duration \"1\u{b5}s\"")),
+            (
+                "1\u{b5}s",
+                Err("unknown unit \"\u{b5}s\" in duration \"1\u{b5}s\""),
+            ),
             ("300y", Err("duration out of range")),
             ("9223372036855ms", Err("duration out of range")),
             ("106751d23h47m16s855ms", Err("duration out of range")),
-            ("99999999999999999999s", Err("not a valid duration string: \"99999999999999999999s\"")),
+            (
+                "99999999999999999999s",
+                Err("not a valid duration string: \"99999999999999999999s\""),
+            ),
             ("292y", Ok("292y")),
             ("1y2w3d4h5m6s7ms", Ok("382d4h5m6s7ms")),
             ("0ms", Ok("0s")),
@@ -425,7 +450,10 @@ mod tests {
     /// The full Go comparison is in `tests/go_differential.rs`.
     #[test]
     fn go_duration_type_rejects_negative_values() {
-        assert_eq!(GoDuration::parse("1m30s").map(|d| d.to_string()).as_deref(), Ok("1m30s"));
+        assert_eq!(
+            GoDuration::parse("1m30s").map(|d| d.to_string()).as_deref(),
+            Ok("1m30s")
+        );
         assert_eq!(GoDuration::parse("-0s").map(|d| d.0), Ok(Duration::ZERO));
         assert!(GoDuration::parse("-1s").is_err());
         assert_eq!(GoDuration(Duration::ZERO).to_string(), "0s");

@@ -7,6 +7,7 @@
 //! offers the Go operations alerting needs: `MatchString`, and
 //! `ReplaceAllString` with Go's `$1` / `${name}` template rules.
 
+mod compiled;
 mod syntax;
 mod unicode_names;
 
@@ -47,12 +48,14 @@ impl GoRegex {
     /// Compile `pattern` anchored as Alertmanager does: `^(?:pattern)$`.
     /// Errors quote the anchored text, as Go's do.
     pub fn new_anchored(pattern: &str) -> Result<Self, RegexError> {
-        Self::compile(pattern, &format!("^(?:{pattern})$"), true)
+        compiled::cached(pattern, true, || {
+            Self::compile(pattern, &format!("^(?:{pattern})$"), true)
+        })
     }
 
     /// Compile `pattern` unanchored (Go `regexp.Compile`).
     pub fn new(pattern: &str) -> Result<Self, RegexError> {
-        Self::compile(pattern, pattern, false)
+        compiled::cached(pattern, false, || Self::compile(pattern, pattern, false))
     }
 
     fn compile(source: &str, go_pattern: &str, anchored: bool) -> Result<Self, RegexError> {
@@ -84,7 +87,10 @@ impl GoRegex {
                 return Err(go_error(syntax::ErrorCode::Large.as_str(), go_pattern));
             }
             Some(Err(_)) | None => {
-                return Err(go_error(syntax::ErrorCode::InternalError.as_str(), go_pattern));
+                return Err(go_error(
+                    syntax::ErrorCode::InternalError.as_str(),
+                    go_pattern,
+                ));
             }
         };
         Ok(GoRegex {

@@ -16,10 +16,7 @@ struct RangeTable(Vec<(char, char)>);
 impl RangeTable {
     /// Builds the table from a bracketed class of `\p{..}` items.
     fn from_class(class: &str) -> Self {
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(class)
-            .ok();
+        let hir = regex_syntax::ParserBuilder::new().build().parse(class).ok();
         let ranges = match hir.as_ref().map(regex_syntax::hir::Hir::kind) {
             Some(regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c))) => {
                 c.ranges().iter().map(|r| (r.start(), r.end())).collect()
@@ -103,7 +100,9 @@ mod tests {
 
     #[test]
     fn spaces_are_go_spaces() {
-        for c in ['\t', '\n', '\u{b}', '\u{c}', '\r', ' ', '\u{85}', '\u{a0}', '\u{2028}', '\u{3000}'] {
+        for c in [
+            '\t', '\n', '\u{b}', '\u{c}', '\r', ' ', '\u{85}', '\u{a0}', '\u{2028}', '\u{3000}',
+        ] {
             assert!(is_space(c), "{c:?}");
         }
         assert!(!is_space('\u{200b}') && !is_space('x'));

@@ -113,7 +113,11 @@ impl From<BTreeMap<String, String>> for LabelSet {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for LabelSet {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        LabelSet(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        LabelSet(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 
@@ -170,8 +174,16 @@ mod tests {
     #[test]
     fn fingerprints_match_alertmanager() {
         // Values captured from Alertmanager 0.25's API for the same labels.
-        let a = set(&[("alertname", "Test"), ("instance", "a"), ("severity", "warn")]);
-        let b = set(&[("alertname", "Test"), ("instance", "b"), ("severity", "warn")]);
+        let a = set(&[
+            ("alertname", "Test"),
+            ("instance", "a"),
+            ("severity", "warn"),
+        ]);
+        let b = set(&[
+            ("alertname", "Test"),
+            ("instance", "b"),
+            ("severity", "warn"),
+        ]);
         assert_eq!(a.fingerprint().to_string(), "4a5257ba46575675");
         assert_eq!(b.fingerprint().to_string(), "0e75c89236ebaf8e");
     }

@@ -1,8 +1,9 @@
 //! The vocabulary every other tocsin crate speaks: label sets and their
 //! fingerprints, label matchers (all syntaxes Alertmanager accepts), Go RE2
 //! regular expressions, Prometheus and Go durations, Go-compatible string
-//! quoting, and time intervals. Nothing here does I/O or knows about
-//! configuration files, HTTP or notifications.
+//! quoting, and time intervals. Nothing here knows about configuration
+//! files, HTTP or notifications; the only I/O is reading the system time
+//! zone database when a time interval names a location.
 
 pub mod duration;
 pub mod goquote;
@@ -15,4 +16,5 @@ pub mod timeinterval;
 pub use duration::{GoDuration, PromDuration};
 pub use goregex::GoRegex;
 pub use labels::{Fingerprint, LabelSet};
-pub use matcher::{MatchType, Matcher, Matchers};
+pub use matcher::{MatchType, Matcher, Matchers, ParseMode};
+pub use timeinterval::TimeInterval;

@@ -79,7 +79,10 @@ pub struct MatcherError {
 
 impl MatcherError {
     fn new(message: impl Into<String>) -> Self {
-        MatcherError { message: message.into(), offset: None }
+        MatcherError {
+            message: message.into(),
+            offset: None,
+        }
     }
 }
 
@@ -96,14 +99,23 @@ pub enum ParseMode {
 impl Matcher {
     /// Build a matcher; compiles the regex for `Regexp`/`NotRegexp`. An
     /// invalid regex gives Go's message (``error parsing regexp: …``).
-    pub fn new(kind: MatchType, name: impl Into<String>, value: impl Into<String>) -> Result<Self, MatcherError> {
+    pub fn new(
+        kind: MatchType,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Result<Self, MatcherError> {
         let value = value.into();
         let re = if kind.is_regex() {
             Some(GoRegex::new_anchored(&value).map_err(|e| MatcherError::new(e.message))?)
         } else {
             None
         };
-        Ok(Matcher { name: name.into(), value, kind, re })
+        Ok(Matcher {
+            name: name.into(),
+            value,
+            kind,
+            re,
+        })
     }
 
     /// Does `value` (the label's value, `""` when the label is absent) match?
@@ -217,7 +229,9 @@ pub struct Matchers(pub Vec<Matcher>);
 
 impl Matchers {
     pub fn matches(&self, labels: &LabelSet) -> bool {
-        self.0.iter().all(|m| m.matches(labels.value_or_empty(&m.name)))
+        self.0
+            .iter()
+            .all(|m| m.matches(labels.value_or_empty(&m.name)))
     }
 
     /// Sorts in upstream's order (see [`compare_matchers`]).
@@ -261,7 +275,10 @@ pub fn is_valid_label_name(name: &str, mode: ParseMode) -> bool {
 pub enum FallbackNote {
     /// Only the classic parser accepted the input. `suggestion` is the
     /// result printed in a form the UTF-8 parser accepts.
-    ClassicOnly { utf8_error: MatcherError, suggestion: String },
+    ClassicOnly {
+        utf8_error: MatcherError,
+        suggestion: String,
+    },
     /// Both parsers accepted the input but read it differently; the classic
     /// result was used.
     Disagreement,
@@ -281,7 +298,12 @@ pub struct Parsed<T> {
 struct RegexCache(HashMap<String, Result<GoRegex, RegexError>>);
 
 impl RegexCache {
-    fn matcher(&mut self, kind: MatchType, name: String, value: String) -> Result<Matcher, RegexError> {
+    fn matcher(
+        &mut self,
+        kind: MatchType,
+        name: String,
+        value: String,
+    ) -> Result<Matcher, RegexError> {
         let re = if kind.is_regex() {
             let compiled = self
                 .0
@@ -292,7 +314,12 @@ impl RegexCache {
         } else {
             None
         };
-        Ok(Matcher { name, value, kind, re })
+        Ok(Matcher {
+            name,
+            value,
+            kind,
+            re,
+        })
     }
 }
 
@@ -307,30 +334,56 @@ pub fn parse_matcher(input: &str, mode: ParseMode) -> Result<Matcher, MatcherErr
 }
 
 fn from_utf8_error(e: utf8::SyntaxError) -> MatcherError {
-    MatcherError { message: e.message, offset: e.offset }
+    MatcherError {
+        message: e.message,
+        offset: e.offset,
+    }
 }
 
 /// [`parse_matchers`], also reporting what fallback mode did.
-pub fn parse_matchers_with_note(input: &str, mode: ParseMode) -> Result<Parsed<Vec<Matcher>>, MatcherError> {
+pub fn parse_matchers_with_note(
+    input: &str,
+    mode: ParseMode,
+) -> Result<Parsed<Vec<Matcher>>, MatcherError> {
     let mut cache = RegexCache::default();
-    let plain = |value| Ok(Parsed { value, fallback: None });
+    let plain = |value| {
+        Ok(Parsed {
+            value,
+            fallback: None,
+        })
+    };
     match mode {
-        ParseMode::Utf8Strict => utf8::parse_matchers(input, &mut cache).map_err(from_utf8_error).and_then(plain),
-        ParseMode::Classic => classic::parse_matchers(input, &mut cache).map_err(MatcherError::new).and_then(plain),
+        ParseMode::Utf8Strict => utf8::parse_matchers(input, &mut cache)
+            .map_err(from_utf8_error)
+            .and_then(plain),
+        ParseMode::Classic => classic::parse_matchers(input, &mut cache)
+            .map_err(MatcherError::new)
+            .and_then(plain),
         ParseMode::Fallback => {
             let new = utf8::parse_matchers(input, &mut cache);
             let old = classic::parse_matchers(input, &mut cache);
             match (new, old) {
                 (Err(_), Err(classic_error)) => Err(MatcherError::new(classic_error)),
                 (Err(utf8_error), Ok(value)) => {
-                    let suggestion = value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+                    let suggestion = value
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",");
                     let utf8_error = from_utf8_error(utf8_error);
-                    Ok(Parsed { value, fallback: Some(FallbackNote::ClassicOnly { utf8_error, suggestion }) })
+                    Ok(Parsed {
+                        value,
+                        fallback: Some(FallbackNote::ClassicOnly {
+                            utf8_error,
+                            suggestion,
+                        }),
+                    })
                 }
                 // Upstream compares a nil list with an empty one as different.
-                (Ok(new), Ok(value)) if new != value || new.is_empty() => {
-                    Ok(Parsed { value, fallback: Some(FallbackNote::Disagreement) })
-                }
+                (Ok(new), Ok(value)) if new != value || new.is_empty() => Ok(Parsed {
+                    value,
+                    fallback: Some(FallbackNote::Disagreement),
+                }),
                 (Ok(value), _) => plain(value),
             }
         }
@@ -339,20 +392,34 @@ pub fn parse_matchers_with_note(input: &str, mode: ParseMode) -> Result<Parsed<V
 
 fn reject_braces(input: &str) -> Result<(), MatcherError> {
     if input.starts_with('{') || input.ends_with('}') {
-        return Err(MatcherError::new(format!("unexpected open or close brace: {input}")));
+        return Err(MatcherError::new(format!(
+            "unexpected open or close brace: {input}"
+        )));
     }
     Ok(())
 }
 
 /// [`parse_matcher`], also reporting what fallback mode did.
-pub fn parse_matcher_with_note(input: &str, mode: ParseMode) -> Result<Parsed<Matcher>, MatcherError> {
+pub fn parse_matcher_with_note(
+    input: &str,
+    mode: ParseMode,
+) -> Result<Parsed<Matcher>, MatcherError> {
     let mut cache = RegexCache::default();
-    let plain = |value| Ok(Parsed { value, fallback: None });
+    let plain = |value| {
+        Ok(Parsed {
+            value,
+            fallback: None,
+        })
+    };
     match mode {
-        ParseMode::Classic => classic::parse_matcher(input, &mut cache).map_err(MatcherError::new).and_then(plain),
+        ParseMode::Classic => classic::parse_matcher(input, &mut cache)
+            .map_err(MatcherError::new)
+            .and_then(plain),
         ParseMode::Utf8Strict => {
             reject_braces(input)?;
-            utf8::parse_matcher(input, &mut cache).map_err(from_utf8_error).and_then(plain)
+            utf8::parse_matcher(input, &mut cache)
+                .map_err(from_utf8_error)
+                .and_then(plain)
         }
         ParseMode::Fallback => {
             reject_braces(input)?;
@@ -363,11 +430,18 @@ pub fn parse_matcher_with_note(input: &str, mode: ParseMode) -> Result<Parsed<Ma
                 (Err(utf8_error), Ok(value)) => {
                     let suggestion = value.to_string();
                     let utf8_error = from_utf8_error(utf8_error);
-                    Ok(Parsed { value, fallback: Some(FallbackNote::ClassicOnly { utf8_error, suggestion }) })
+                    Ok(Parsed {
+                        value,
+                        fallback: Some(FallbackNote::ClassicOnly {
+                            utf8_error,
+                            suggestion,
+                        }),
+                    })
                 }
-                (Ok(new), Ok(value)) if new != value => {
-                    Ok(Parsed { value, fallback: Some(FallbackNote::Disagreement) })
-                }
+                (Ok(new), Ok(value)) if new != value => Ok(Parsed {
+                    value,
+                    fallback: Some(FallbackNote::Disagreement),
+                }),
                 (Ok(value), _) => plain(value),
             }
         }

@@ -24,7 +24,9 @@ pub struct TimeIntervalError {
 }
 
 fn err<T>(message: impl Into<String>) -> Result<T, TimeIntervalError> {
-    Err(TimeIntervalError { message: message.into() })
+    Err(TimeIntervalError {
+        message: message.into(),
+    })
 }
 
 /// One element of a named interval's `time_intervals` list. An instant is
@@ -82,7 +84,15 @@ pub struct Location {
     time_zone: TimeZone,
 }
 
-const WEEKDAYS: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -102,10 +112,17 @@ const MONTHS: [&str; 12] = [
 fn atoi(s: &str) -> Result<i64, TimeIntervalError> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return err(format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(s)));
+        return err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            go_quote(s)
+        ));
     }
-    s.parse::<i64>()
-        .or_else(|_| err(format!("strconv.Atoi: parsing {}: value out of range", go_quote(s))))
+    s.parse::<i64>().or_else(|_| {
+        err(format!(
+            "strconv.Atoi: parsing {}: value out of range",
+            go_quote(s)
+        ))
+    })
 }
 
 /// Upstream's `stringableRangeFromString`: lower-cases the input, then reads
@@ -120,10 +137,16 @@ fn parse_range(
         let [begin, end] = parts.as_slice() else {
             return err(format!("couldn't parse range {lowered}, invalid format"));
         };
-        return Ok(InclusiveRange { begin: member(begin)?, end: member(end)? });
+        return Ok(InclusiveRange {
+            begin: member(begin)?,
+            end: member(end)?,
+        });
     }
     let value = member(&lowered)?;
-    Ok(InclusiveRange { begin: value, end: value })
+    Ok(InclusiveRange {
+        begin: value,
+        end: value,
+    })
 }
 
 /// `HH:MM` (00:00 to 23:59) or `24:00`, as minutes since midnight.
@@ -135,7 +158,8 @@ fn parse_time(input: &str) -> Result<u32, TimeIntervalError> {
     let b = input.as_bytes();
     let valid = b.len() == 5
         && b[2] == b':'
-        && ((matches!(b[0], b'0' | b'1') && b[1].is_ascii_digit()) || (b[0] == b'2' && (b'0'..=b'3').contains(&b[1])))
+        && ((matches!(b[0], b'0' | b'1') && b[1].is_ascii_digit())
+            || (b[0] == b'2' && (b'0'..=b'3').contains(&b[1])))
         && (b'0'..=b'5').contains(&b[3])
         && b[4].is_ascii_digit();
     if !valid {
@@ -157,12 +181,19 @@ impl TimeRange {
         if start_minute >= end_minute {
             return err("start time cannot be equal or greater than end time");
         }
-        Ok(TimeRange { start_minute, end_minute })
+        Ok(TimeRange {
+            start_minute,
+            end_minute,
+        })
     }
 
     /// `HH:MM` of the start, as upstream marshals it.
     pub fn start_time(&self) -> String {
-        format!("{:02}:{:02}", self.start_minute / 60, self.start_minute % 60)
+        format!(
+            "{:02}:{:02}",
+            self.start_minute / 60,
+            self.start_minute % 60
+        )
     }
 
     /// `HH:MM` of the end (`24:00` for the end of the day).
@@ -174,15 +205,19 @@ impl TimeRange {
 impl WeekdayRange {
     /// `monday`, `monday:friday` (case-insensitive names only).
     pub fn parse(input: &str) -> Result<Self, TimeIntervalError> {
-        let range = parse_range(input, |name| match WEEKDAYS.iter().position(|d| *d == name) {
-            Some(index) => Ok(index as i64),
-            None => err(format!("{name} is not a valid weekday")),
+        let range = parse_range(input, |name| {
+            match WEEKDAYS.iter().position(|d| *d == name) {
+                Some(index) => Ok(index as i64),
+                None => err(format!("{name} is not a valid weekday")),
+            }
         })?;
         if range.begin > range.end {
             return err("start day cannot be before end day");
         }
         if !(0..=6).contains(&range.begin) || !(0..=6).contains(&range.end) {
-            return err(format!("{input} is not a valid day of the week: out of range"));
+            return err(format!(
+                "{input} is not a valid day of the week: out of range"
+            ));
         }
         Ok(WeekdayRange(range))
     }
@@ -194,7 +229,9 @@ impl DayOfMonthRange {
         let range = parse_range(input, atoi)?;
         for day in [range.begin, range.end] {
             if day == 0 || !(-31..=31).contains(&day) {
-                return err(format!("{day} is not a valid day of the month: out of range"));
+                return err(format!(
+                    "{day} is not a valid day of the month: out of range"
+                ));
             }
         }
         if range.begin < 0 && range.end > 0 {
@@ -204,7 +241,10 @@ impl DayOfMonthRange {
         // 28-day month as upstream does.
         let comparable = |day: i64| if day < 0 { 28 + day } else { day };
         if comparable(range.begin) > comparable(range.end) {
-            return err(format!("end day {} is always before start day {}", range.end, range.begin));
+            return err(format!(
+                "end day {} is always before start day {}",
+                range.end, range.begin
+            ));
         }
         Ok(DayOfMonthRange(range))
     }
@@ -213,13 +253,25 @@ impl DayOfMonthRange {
 impl MonthRange {
     /// `may`, `may:august`, `1:3` (names are case-insensitive).
     pub fn parse(input: &str) -> Result<Self, TimeIntervalError> {
-        let range = parse_range(input, |member| match MONTHS.iter().position(|m| *m == member) {
-            Some(index) => Ok(index as i64 + 1),
-            None => atoi(member).or_else(|_| err(format!("{member} is not a valid month"))),
+        let range = parse_range(input, |member| {
+            match MONTHS.iter().position(|m| *m == member) {
+                Some(index) => Ok(index as i64 + 1),
+                None => atoi(member).or_else(|_| err(format!("{member} is not a valid month"))),
+            }
         })?;
         if range.begin > range.end {
-            let name = |n: i64| usize::try_from(n - 1).ok().and_then(|i| MONTHS.get(i)).copied().unwrap_or("");
-            return err(format!("end month {} is before start month {}", name(range.end), name(range.begin)));
+            let name = |n: i64| {
+                usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| MONTHS.get(i))
+                    .copied()
+                    .unwrap_or("")
+            };
+            return err(format!(
+                "end month {} is before start month {}",
+                name(range.end),
+                name(range.begin)
+            ));
         }
         Ok(MonthRange(range))
     }
@@ -230,7 +282,10 @@ impl YearRange {
     pub fn parse(input: &str) -> Result<Self, TimeIntervalError> {
         let range = parse_range(input, atoi)?;
         if range.begin > range.end {
-            return err(format!("end year {} is before start year {}", range.end, range.begin));
+            return err(format!(
+                "end year {} is before start year {}",
+                range.end, range.begin
+            ));
         }
         Ok(YearRange(range))
     }
@@ -253,7 +308,10 @@ impl Location {
             },
         };
         let name = if name.is_empty() { "UTC" } else { name };
-        Ok(Location { name: name.to_owned(), time_zone })
+        Ok(Location {
+            name: name.to_owned(),
+            time_zone,
+        })
     }
 
     /// The name as configured (Go's `Location.String()`: `""` reads `UTC`).
@@ -285,7 +343,13 @@ macro_rules! from_str_via_parse {
     )*};
 }
 
-from_str_via_parse!(WeekdayRange, DayOfMonthRange, MonthRange, YearRange, Location);
+from_str_via_parse!(
+    WeekdayRange,
+    DayOfMonthRange,
+    MonthRange,
+    YearRange,
+    Location
+);
 
 impl fmt::Display for InclusiveRange {
     /// `begin:end`, or one number when both are equal.
@@ -301,7 +365,13 @@ impl fmt::Display for InclusiveRange {
 impl fmt::Display for WeekdayRange {
     /// `monday:friday` or `saturday`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = |n: i64| usize::try_from(n).ok().and_then(|i| WEEKDAYS.get(i)).copied().unwrap_or("?");
+        let name = |n: i64| {
+            usize::try_from(n)
+                .ok()
+                .and_then(|i| WEEKDAYS.get(i))
+                .copied()
+                .unwrap_or("?")
+        };
         if self.0.begin == self.0.end {
             f.write_str(name(self.0.begin))
         } else {
@@ -338,16 +408,22 @@ impl fmt::Display for Location {
 /// Whether any range of a present field contains `value`; an absent field
 /// imposes nothing.
 fn field_matches<T>(ranges: &Option<Vec<T>>, contains: impl Fn(&T) -> bool) -> bool {
-    ranges.as_ref().is_none_or(|ranges| ranges.iter().any(contains))
+    ranges
+        .as_ref()
+        .is_none_or(|ranges| ranges.iter().any(contains))
 }
 
 impl TimeInterval {
     /// Upstream's `ContainsTime`: `at` is converted to the interval's
     /// location (UTC by default) and every present field must match.
     pub fn contains(&self, at: Timestamp) -> bool {
-        let zone = self.location.as_ref().map_or(TimeZone::UTC, |l| l.time_zone.clone());
+        let zone = self
+            .location
+            .as_ref()
+            .map_or(TimeZone::UTC, |l| l.time_zone.clone());
         let local = at.to_zoned(zone);
-        let minute_of_day = u32::try_from(i32::from(local.hour()) * 60 + i32::from(local.minute())).unwrap_or(0);
+        let minute_of_day =
+            u32::try_from(i32::from(local.hour()) * 60 + i32::from(local.minute())).unwrap_or(0);
         let times_ok = field_matches(&self.times, |r| {
             minute_of_day >= r.start_minute && minute_of_day < r.end_minute
         });

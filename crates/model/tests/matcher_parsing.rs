@@ -71,7 +71,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=bar,}"),
         classic_single: Err("bad matcher format: {foo=bar,}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar,}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar,}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo!=bar}",
@@ -80,7 +83,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!=bar}"),
         classic_single: Err("bad matcher format: {foo!=bar}"),
-        fallback_single: (Err("unexpected open or close brace: {foo!=bar}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo!=bar}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=~[a-z]+}",
@@ -89,7 +95,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=~\"[a-z]+\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=~[a-z]+}"),
         classic_single: Err("bad matcher format: {foo=~[a-z]+}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=~[a-z]+}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=~[a-z]+}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo!~[a-z]+}",
@@ -98,7 +107,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!~\"[a-z]+\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!~[a-z]+}"),
         classic_single: Err("bad matcher format: {foo!~[a-z]+}"),
-        fallback_single: (Err("unexpected open or close brace: {foo!~[a-z]+}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo!~[a-z]+}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\u{1f642}}",
@@ -107,7 +119,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\u{1f642}}"),
         classic_single: Err("bad matcher format: {foo=\u{1f642}}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\u{1f642}}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\u{1f642}}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\u{1f642}bar}",
@@ -116,7 +131,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\u{1f642}bar}"),
         classic_single: Err("bad matcher format: {foo=\u{1f642}bar}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\u{1f642}bar}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\u{1f642}bar}"),
+            Note::None,
+        ),
     },
     Case {
         input: "foo=bar",
@@ -170,7 +188,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"bar\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"bar\",}",
@@ -179,7 +200,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"bar\",}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"bar\",}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"bar\",}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"bar\",}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"!=\"bar\"}",
@@ -188,7 +212,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"!=\"bar\"}"),
         classic_single: Err("bad matcher format: {\"foo\"!=\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"!=\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"!=\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=~\"[a-z]+\"}",
@@ -197,7 +224,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=~\"[a-z]+\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=~\"[a-z]+\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=~\"[a-z]+\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=~\"[a-z]+\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=~\"[a-z]+\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=~\"\\\\d+\"}",
@@ -206,7 +236,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=~\"\\\\d+\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=~\"\\\\d+\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=~\"\\\\d+\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=~\"\\\\d+\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=~\"\\\\d+\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"!~\"[a-z]+\"}",
@@ -215,7 +248,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!~\"[a-z]+\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"!~\"[a-z]+\"}"),
         classic_single: Err("bad matcher format: {\"foo\"!~\"[a-z]+\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"!~\"[a-z]+\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"!~\"[a-z]+\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\u{1f642}\"}",
@@ -224,7 +260,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\u{1f642}\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\\xf0\\x9f\\x99\\x82\"}",
@@ -233,7 +272,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\\x99\\x82\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\\xf0\\x9f\\x99\\x82\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\\x99\\x82\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\\x99\\x82\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\\U0001f642\"}",
@@ -242,7 +284,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\\U0001f642\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\\U0001f642\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\\U0001f642\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\\U0001f642\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\u{1f642}bar\"}",
@@ -251,7 +296,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\u{1f642}bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}bar\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\u{1f642}bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\u{1f642}bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"bar\\n\"}",
@@ -260,7 +308,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\n\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"bar\\n\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"bar\\n\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"bar\\n\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"bar\\n\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"bar\\t\"}",
@@ -269,7 +320,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\t\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"bar\\t\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"bar\\t\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"bar\\t\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"bar\\t\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\\\"bar\\\"\"}",
@@ -278,7 +332,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\\\"bar\\\"\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\\\"bar\\\"\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\\\"bar\\\"\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\\\"bar\\\"\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\\\"bar\\\"\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"bar\\\\\"}",
@@ -287,7 +344,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\\\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"bar\\\\\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"bar\\\\\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"bar\\\\\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"bar\\\\\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "\"foo\"=\"bar\"",
@@ -314,7 +374,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",bar!=\"baz\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=bar,bar!=baz}"),
         classic_single: Err("bad matcher format: {foo=bar,bar!=baz}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar,bar!=baz}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar,bar!=baz}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\",bar!=\"baz\"}",
@@ -323,7 +386,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",bar!=\"baz\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\",bar!=\"baz\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\",bar!=\"baz\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\",bar!=\"baz\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\",bar!=\"baz\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "foo=bar,bar!=baz",
@@ -341,7 +407,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",bar!=\"baz\"}"), Note::None),
         utf8_single: Err("expected 1 matcher, found 2"),
         classic_single: Err("matcher value contains unescaped double quote: \"bar\",bar!=\"baz\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: \"bar\",bar!=\"baz\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: \"bar\",bar!=\"baz\""),
+            Note::None,
+        ),
     },
     Case {
         input: ",",
@@ -401,10 +470,16 @@ const CASES: &[Case] = &[
         input: "{foo=:\"bar\"}",
         utf8: Err("6:11: unexpected \"bar\": expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: :\"bar\""),
-        fallback: (Err("matcher value contains unescaped double quote: :\"bar\""), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: :\"bar\""),
+            Note::None,
+        ),
         utf8_single: Err("unexpected open or close brace: {foo=:\"bar\"}"),
         classic_single: Err("bad matcher format: {foo=:\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=:\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=:\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\\w\"}",
@@ -413,7 +488,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\\w\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\\w\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\\w\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\\w\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\\w\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=~\"\\d+\"}",
@@ -422,7 +500,10 @@ const CASES: &[Case] = &[
         fallback: (Err("bad matcher format: \"foo\"=~\"\\d+\""), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=~\"\\d+\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=~\"\\d+\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=~\"\\d+\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=~\"\\d+\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar\\n}",
@@ -431,16 +512,25 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\n\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar\\n}"),
         classic_single: Err("bad matcher format: {foo=bar\\n}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar\\n}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar\\n}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{\"foo\"=\"\\xf0\\x9f\"}",
         utf8: Err("7:17: \"\\xf0\\x9f\": invalid input"),
         classic: Err("bad matcher format: \"foo\"=\"\\xf0\\x9f\""),
-        fallback: (Err("bad matcher format: \"foo\"=\"\\xf0\\x9f\""), Note::None),
+        fallback: (
+            Err("bad matcher format: \"foo\"=\"\\xf0\\x9f\""),
+            Note::None,
+        ),
         utf8_single: Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\"}"),
         classic_single: Err("bad matcher format: {\"foo\"=\"\\xf0\\x9f\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"foo\"=\"\\xf0\\x9f\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "foo=bar,bar=baz",
@@ -474,7 +564,9 @@ const CASES: &[Case] = &[
         utf8: Err("6:11: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'"),
         classic: Err("bad matcher format: hello world"),
         fallback: (Err("bad matcher format: hello world"), Note::None),
-        utf8_single: Err("6:11: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8_single: Err(
+            "6:11: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic_single: Err("bad matcher format: hello world"),
         fallback_single: (Err("bad matcher format: hello world"), Note::None),
     },
@@ -525,10 +617,14 @@ const CASES: &[Case] = &[
     },
     Case {
         input: "hello!",
-        utf8: Err("5:6: unexpected end of input, expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8: Err(
+            "5:6: unexpected end of input, expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic: Err("bad matcher format: hello!"),
         fallback: (Err("bad matcher format: hello!"), Note::None),
-        utf8_single: Err("5:6: unexpected end of input, expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8_single: Err(
+            "5:6: unexpected end of input, expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic_single: Err("bad matcher format: hello!"),
         fallback_single: (Err("bad matcher format: hello!"), Note::None),
     },
@@ -563,10 +659,18 @@ const CASES: &[Case] = &[
         input: "hello\u{1f642}\u{3a3}\u{202f}world=x",
         utf8: Err("8:13: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'"),
         classic: Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"),
-        fallback: (Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"), Note::None),
-        utf8_single: Err("8:13: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'"),
+        fallback: (
+            Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"),
+            Note::None,
+        ),
+        utf8_single: Err(
+            "8:13: unexpected world: expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic_single: Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"),
-        fallback_single: (Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"), Note::None),
+        fallback_single: (
+            Err("bad matcher format: hello\u{1f642}\u{3a3}\u{202f}world=x"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo='}",
@@ -593,7 +697,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\\\"\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=\\\"}"),
         classic_single: Err("bad matcher format: {foo=\\\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\\\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\\\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\"}",
@@ -602,7 +709,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=~bar.*}",
@@ -611,7 +721,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=~\"bar.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=~bar.*}"),
         classic_single: Err("bad matcher format: {foo=~bar.*}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=~bar.*}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=~bar.*}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=~\"bar.*\"}",
@@ -620,7 +733,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=~\"bar.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=~\"bar.*\"}"),
         classic_single: Err("bad matcher format: {foo=~\"bar.*\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=~\"bar.*\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=~\"bar.*\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo!=\"bar\"}",
@@ -629,7 +745,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!=\"bar\"}"),
         classic_single: Err("bad matcher format: {foo!=\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo!=\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo!=\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo!~bar.*}",
@@ -638,7 +757,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!~\"bar.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!~bar.*}"),
         classic_single: Err("bad matcher format: {foo!~bar.*}"),
-        fallback_single: (Err("unexpected open or close brace: {foo!~bar.*}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo!~bar.*}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo!~\"bar.*\"}",
@@ -647,7 +769,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo!~\"bar.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!~\"bar.*\"}"),
         classic_single: Err("bad matcher format: {foo!~\"bar.*\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo!~\"bar.*\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo!~\"bar.*\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\", baz!=\"quux\"}",
@@ -656,7 +781,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",baz!=\"quux\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\", baz!=\"quux\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\", baz!~\"quux.*\"}",
@@ -665,34 +793,55 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",baz!~\"quux.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\", baz!~\"quux.*\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\", baz!~\"quux.*\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\", baz!~\"quux.*\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\", baz!~\"quux.*\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}",
         utf8: Ok("{foo=\"bar\",baz!~\".*quux\",derp=\"wat\"}"),
         classic: Ok("{foo=\"bar\",baz!~\".*quux\",derp=\"wat\"}"),
         fallback: (Ok("{foo=\"bar\",baz!~\".*quux\",derp=\"wat\"}"), Note::None),
-        utf8_single: Err("unexpected open or close brace: {foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}"),
+        utf8_single: Err(
+            "unexpected open or close brace: {foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}",
+        ),
         classic_single: Err("bad matcher format: {foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\",baz!~\".*quux\", derp=\"wat\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\", baz!=\"quux\", derp=\"wat\"}",
         utf8: Ok("{foo=\"bar\",baz!=\"quux\",derp=\"wat\"}"),
         classic: Ok("{foo=\"bar\",baz!=\"quux\",derp=\"wat\"}"),
         fallback: (Ok("{foo=\"bar\",baz!=\"quux\",derp=\"wat\"}"), Note::None),
-        utf8_single: Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\", derp=\"wat\"}"),
+        utf8_single: Err(
+            "unexpected open or close brace: {foo=\"bar\", baz!=\"quux\", derp=\"wat\"}",
+        ),
         classic_single: Err("bad matcher format: {foo=\"bar\", baz!=\"quux\", derp=\"wat\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\", derp=\"wat\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\", baz!=\"quux\", derp=\"wat\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}",
         utf8: Ok("{foo=\"bar\",baz!~\".*quux.*\",derp=\"wat\"}"),
         classic: Ok("{foo=\"bar\",baz!~\".*quux.*\",derp=\"wat\"}"),
-        fallback: (Ok("{foo=\"bar\",baz!~\".*quux.*\",derp=\"wat\"}"), Note::None),
-        utf8_single: Err("unexpected open or close brace: {foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}"),
+        fallback: (
+            Ok("{foo=\"bar\",baz!~\".*quux.*\",derp=\"wat\"}"),
+            Note::None,
+        ),
+        utf8_single: Err(
+            "unexpected open or close brace: {foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}",
+        ),
         classic_single: Err("bad matcher format: {foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\", baz!~\".*quux.*\", derp=\"wat\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar\", instance=~\"some-api.*\"}",
@@ -701,7 +850,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",instance=~\"some-api.*\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar\", instance=~\"some-api.*\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar\", instance=~\"some-api.*\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar\", instance=~\"some-api.*\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar\", instance=~\"some-api.*\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"\"}",
@@ -710,7 +862,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"\"}"),
         classic_single: Err("bad matcher format: {foo=\"\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"bar,quux\", job=\"job1\"}",
@@ -719,7 +874,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar,quux\",job=\"job1\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo=\"bar,quux\", job=\"job1\"}"),
         classic_single: Err("bad matcher format: {foo=\"bar,quux\", job=\"job1\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"bar,quux\", job=\"job1\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"bar,quux\", job=\"job1\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo = \"bar\", dings != \"bums\", }",
@@ -728,7 +886,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\",dings!=\"bums\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo = \"bar\", dings != \"bums\", }"),
         classic_single: Err("bad matcher format: {foo = \"bar\", dings != \"bums\", }"),
-        fallback_single: (Err("unexpected open or close brace: {foo = \"bar\", dings != \"bums\", }"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo = \"bar\", dings != \"bums\", }"),
+            Note::None,
+        ),
     },
     Case {
         input: "foo=bar,dings!=bums",
@@ -743,10 +904,22 @@ const CASES: &[Case] = &[
         input: "{quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}",
         utf8: Ok("{quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"),
         classic: Ok("{quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"),
-        fallback: (Ok("{quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"), Note::None),
-        utf8_single: Err("unexpected open or close brace: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"),
-        classic_single: Err("bad matcher format: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"),
-        fallback_single: (Err("unexpected open or close brace: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"), Note::None),
+        fallback: (
+            Ok("{quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}"),
+            Note::None,
+        ),
+        utf8_single: Err(
+            "unexpected open or close brace: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}",
+        ),
+        classic_single: Err(
+            "bad matcher format: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}",
+        ),
+        fallback_single: (
+            Err(
+                "unexpected open or close brace: {quote=\"She said: \\\"Hi, ladies! That's gender-neutral\u{2026}\\\"\"}",
+            ),
+            Note::None,
+        ),
     },
     Case {
         input: "statuscode=~\"5..\"",
@@ -779,10 +952,20 @@ const CASES: &[Case] = &[
         input: "contains_quote != \"\\\"\" , contains_comma !~ \"foo,bar\" , ",
         utf8: Ok("{contains_quote!=\"\\\"\",contains_comma!~\"foo,bar\"}"),
         classic: Ok("{contains_quote!=\"\\\"\",contains_comma!~\"foo,bar\"}"),
-        fallback: (Ok("{contains_quote!=\"\\\"\",contains_comma!~\"foo,bar\"}"), Note::None),
+        fallback: (
+            Ok("{contains_quote!=\"\\\"\",contains_comma!~\"foo,bar\"}"),
+            Note::None,
+        ),
         utf8_single: Err("expected 1 matcher, found 2"),
-        classic_single: Err("matcher value contains unescaped double quote: \"\\\"\" , contains_comma !~ \"foo,bar\" ,"),
-        fallback_single: (Err("matcher value contains unescaped double quote: \"\\\"\" , contains_comma !~ \"foo,bar\" ,"), Note::None),
+        classic_single: Err(
+            "matcher value contains unescaped double quote: \"\\\"\" , contains_comma !~ \"foo,bar\" ,",
+        ),
+        fallback_single: (
+            Err(
+                "matcher value contains unescaped double quote: \"\\\"\" , contains_comma !~ \"foo,bar\" ,",
+            ),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar}}",
@@ -791,7 +974,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar}\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar}}"),
         classic_single: Err("bad matcher format: {foo=bar}}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar}}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar}}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar}},}",
@@ -800,7 +986,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar}}\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar}},}"),
         classic_single: Err("bad matcher format: {foo=bar}},}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar}},}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar}},}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=,bar=}}",
@@ -809,7 +998,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"\",bar=\"}\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=,bar=}}"),
         classic_single: Err("bad matcher format: {foo=,bar=}}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=,bar=}}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=,bar=}}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar\\t}",
@@ -818,7 +1010,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\\t\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar\\t}"),
         classic_single: Err("bad matcher format: {foo=bar\\t}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar\\t}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar\\t}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar\\}",
@@ -827,7 +1022,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\\\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar\\}"),
         classic_single: Err("bad matcher format: {foo=bar\\}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar\\}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar\\}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar\\\\}",
@@ -836,7 +1034,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\\\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar\\\\}"),
         classic_single: Err("bad matcher format: {foo=bar\\\\}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar\\\\}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar\\\\}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=bar\\\"}",
@@ -845,7 +1046,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"bar\\\"\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=bar\\\"}"),
         classic_single: Err("bad matcher format: {foo=bar\\\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=bar\\\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=bar\\\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "job=",
@@ -860,37 +1064,61 @@ const CASES: &[Case] = &[
         input: "job=\"value",
         utf8: Err("4:10: \"value: missing end \": expected label value"),
         classic: Err("matcher value contains unescaped double quote: \"value"),
-        fallback: (Err("matcher value contains unescaped double quote: \"value"), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: \"value"),
+            Note::None,
+        ),
         utf8_single: Err("4:10: \"value: missing end \": expected label value"),
         classic_single: Err("matcher value contains unescaped double quote: \"value"),
-        fallback_single: (Err("matcher value contains unescaped double quote: \"value"), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: \"value"),
+            Note::None,
+        ),
     },
     Case {
         input: "job=value\"",
         utf8: Err("9:10: \": missing end \": expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: value\""),
-        fallback: (Err("matcher value contains unescaped double quote: value\""), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: value\""),
+            Note::None,
+        ),
         utf8_single: Err("9:10: \": missing end \": expected a comma or close brace"),
         classic_single: Err("matcher value contains unescaped double quote: value\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: value\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: value\""),
+            Note::None,
+        ),
     },
     Case {
         input: "trickier==\\\\=\\=\\\"\"",
         utf8: Err("9:10: unexpected =: expected label value"),
         classic: Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""),
-        fallback: (Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""),
+            Note::None,
+        ),
         utf8_single: Err("9:10: unexpected =: expected label value"),
         classic_single: Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: =\\\\=\\=\\\"\""),
+            Note::None,
+        ),
     },
     Case {
         input: "contains_unescaped_quote = foo\"bar",
         utf8: Err("30:34: \"bar: missing end \": expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: foo\"bar"),
-        fallback: (Err("matcher value contains unescaped double quote: foo\"bar"), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: foo\"bar"),
+            Note::None,
+        ),
         utf8_single: Err("30:34: \"bar: missing end \": expected a comma or close brace"),
         classic_single: Err("matcher value contains unescaped double quote: foo\"bar"),
-        fallback_single: (Err("matcher value contains unescaped double quote: foo\"bar"), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: foo\"bar"),
+            Note::None,
+        ),
     },
     Case {
         input: "{invalid-name = \"valid label\"}",
@@ -899,16 +1127,25 @@ const CASES: &[Case] = &[
         fallback: (Ok("{invalid-name=\"valid label\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {invalid-name = \"valid label\"}"),
         classic_single: Err("bad matcher format: {invalid-name = \"valid label\"}"),
-        fallback_single: (Err("unexpected open or close brace: {invalid-name = \"valid label\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {invalid-name = \"valid label\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=~\"invalid[regexp\"}",
         utf8: Err("failed to create matcher: error parsing regexp: missing closing ]: `[regexp)$`"),
         classic: Err("error parsing regexp: missing closing ]: `[regexp)$`"),
-        fallback: (Err("error parsing regexp: missing closing ]: `[regexp)$`"), Note::None),
+        fallback: (
+            Err("error parsing regexp: missing closing ]: `[regexp)$`"),
+            Note::None,
+        ),
         utf8_single: Err("unexpected open or close brace: {foo=~\"invalid[regexp\"}"),
         classic_single: Err("bad matcher format: {foo=~\"invalid[regexp\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=~\"invalid[regexp\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=~\"invalid[regexp\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "\"{foo=\\\"bar\"}",
@@ -917,7 +1154,10 @@ const CASES: &[Case] = &[
         fallback: (Err("bad matcher format: \"{foo=\\\"bar\""), Note::None),
         utf8_single: Err("unexpected open or close brace: \"{foo=\\\"bar\"}"),
         classic_single: Err("bad matcher format: \"{foo=\\\"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: \"{foo=\\\"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: \"{foo=\\\"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "\"foo=\\\"bar\"",
@@ -960,7 +1200,9 @@ const CASES: &[Case] = &[
         utf8: Err("6:9: unexpected bar: expected an operator such as '=', '!=', '=~' or '!~'"),
         classic: Err("bad matcher format: \"foo=\"bar\"\""),
         fallback: (Err("bad matcher format: \"foo=\"bar\"\""), Note::None),
-        utf8_single: Err("6:9: unexpected bar: expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8_single: Err(
+            "6:9: unexpected bar: expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic_single: Err("bad matcher format: \"foo=\"bar\"\""),
         fallback_single: (Err("bad matcher format: \"foo=\"bar\"\""), Note::None),
     },
@@ -1016,14 +1258,21 @@ const CASES: &[Case] = &[
         fallback: (Ok("{name-with-dashes=\"bar\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {name-with-dashes = \"bar\"}"),
         classic_single: Err("bad matcher format: {name-with-dashes = \"bar\"}"),
-        fallback_single: (Err("unexpected open or close brace: {name-with-dashes = \"bar\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {name-with-dashes = \"bar\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "foo!bar",
-        utf8: Err("3:4: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8: Err(
+            "3:4: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic: Err("bad matcher format: foo!bar"),
         fallback: (Err("bad matcher format: foo!bar"), Note::None),
-        utf8_single: Err("3:4: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8_single: Err(
+            "3:4: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic_single: Err("bad matcher format: foo!bar"),
         fallback_single: (Err("bad matcher format: foo!bar"), Note::None),
     },
@@ -1049,14 +1298,22 @@ const CASES: &[Case] = &[
         input: "foo=\"\\xf0\\x9f\\x99\\x82\"",
         utf8: Ok("{foo=\"\u{1f642}\"}"),
         classic: Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"),
-        fallback: (Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"), Note::Disagreement),
+        fallback: (
+            Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"),
+            Note::Disagreement,
+        ),
         utf8_single: Ok("foo=\"\u{1f642}\""),
         classic_single: Ok("foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\""),
-        fallback_single: (Ok("foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\""), Note::Disagreement),
+        fallback_single: (
+            Ok("foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\""),
+            Note::Disagreement,
+        ),
     },
     Case {
         input: "{foo!bar}",
-        utf8: Err("4:5: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'"),
+        utf8: Err(
+            "4:5: !: expected one of '=~': expected an operator such as '=', '!=', '=~' or '!~'",
+        ),
         classic: Err("bad matcher format: foo!bar"),
         fallback: (Err("bad matcher format: foo!bar"), Note::None),
         utf8_single: Err("unexpected open or close brace: {foo!bar}"),
@@ -1067,10 +1324,16 @@ const CASES: &[Case] = &[
         input: "{foo\u{1f642}=bar,bar=baz\u{1f642}}",
         utf8: Ok("{foo\u{1f642}=\"bar\",bar=\"baz\u{1f642}\"}"),
         classic: Err("bad matcher format: foo\u{1f642}=bar"),
-        fallback: (Ok("{foo\u{1f642}=\"bar\",bar=\"baz\u{1f642}\"}"), Note::None),
+        fallback: (
+            Ok("{foo\u{1f642}=\"bar\",bar=\"baz\u{1f642}\"}"),
+            Note::None,
+        ),
         utf8_single: Err("unexpected open or close brace: {foo\u{1f642}=bar,bar=baz\u{1f642}}"),
         classic_single: Err("bad matcher format: {foo\u{1f642}=bar,bar=baz\u{1f642}}"),
-        fallback_single: (Err("unexpected open or close brace: {foo\u{1f642}=bar,bar=baz\u{1f642}}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo\u{1f642}=bar,bar=baz\u{1f642}}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=!bar,bar=$baz\\n}",
@@ -1079,16 +1342,25 @@ const CASES: &[Case] = &[
         fallback: (Ok("{foo=\"!bar\",bar=\"$baz\\n\"}"), Note::ClassicOnly),
         utf8_single: Err("unexpected open or close brace: {foo=!bar,bar=$baz\\n}"),
         classic_single: Err("bad matcher format: {foo=!bar,bar=$baz\\n}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=!bar,bar=$baz\\n}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=!bar,bar=$baz\\n}"),
+            Note::None,
+        ),
     },
     Case {
         input: "{foo=\"\\xf0\\x9f\\x99\\x82\"}",
         utf8: Ok("{foo=\"\u{1f642}\"}"),
         classic: Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"),
-        fallback: (Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"), Note::Disagreement),
+        fallback: (
+            Ok("{foo=\"\\\\xf0\\\\x9f\\\\x99\\\\x82\"}"),
+            Note::Disagreement,
+        ),
         utf8_single: Err("unexpected open or close brace: {foo=\"\\xf0\\x9f\\x99\\x82\"}"),
         classic_single: Err("bad matcher format: {foo=\"\\xf0\\x9f\\x99\\x82\"}"),
-        fallback_single: (Err("unexpected open or close brace: {foo=\"\\xf0\\x9f\\x99\\x82\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {foo=\"\\xf0\\x9f\\x99\\x82\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "\"\"=\"x\"",
@@ -1106,7 +1378,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{\"a b\"=\"c d\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: {\"a b\"=\"c d\"}"),
         classic_single: Err("bad matcher format: {\"a b\"=\"c d\"}"),
-        fallback_single: (Err("unexpected open or close brace: {\"a b\"=\"c d\"}"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: {\"a b\"=\"c d\"}"),
+            Note::None,
+        ),
     },
     Case {
         input: "\"foo!\"!=\"bar\"",
@@ -1211,19 +1486,35 @@ const CASES: &[Case] = &[
         input: "a=~(",
         utf8: Err("failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`"),
         classic: Err("error parsing regexp: missing closing ): `^(?:()$`"),
-        fallback: (Err("error parsing regexp: missing closing ): `^(?:()$`"), Note::None),
-        utf8_single: Err("failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`"),
+        fallback: (
+            Err("error parsing regexp: missing closing ): `^(?:()$`"),
+            Note::None,
+        ),
+        utf8_single: Err(
+            "failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`",
+        ),
         classic_single: Err("error parsing regexp: missing closing ): `^(?:()$`"),
-        fallback_single: (Err("error parsing regexp: missing closing ): `^(?:()$`"), Note::None),
+        fallback_single: (
+            Err("error parsing regexp: missing closing ): `^(?:()$`"),
+            Note::None,
+        ),
     },
     Case {
         input: "a=~\"(\"",
         utf8: Err("failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`"),
         classic: Err("error parsing regexp: missing closing ): `^(?:()$`"),
-        fallback: (Err("error parsing regexp: missing closing ): `^(?:()$`"), Note::None),
-        utf8_single: Err("failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`"),
+        fallback: (
+            Err("error parsing regexp: missing closing ): `^(?:()$`"),
+            Note::None,
+        ),
+        utf8_single: Err(
+            "failed to create matcher: error parsing regexp: missing closing ): `^(?:()$`",
+        ),
         classic_single: Err("error parsing regexp: missing closing ): `^(?:()$`"),
-        fallback_single: (Err("error parsing regexp: missing closing ): `^(?:()$`"), Note::None),
+        fallback_single: (
+            Err("error parsing regexp: missing closing ): `^(?:()$`"),
+            Note::None,
+        ),
     },
     Case {
         input: "a!~\"\"",
@@ -1241,7 +1532,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{a=~\".*\",b!=\"\"}"), Note::None),
         utf8_single: Err("expected 1 matcher, found 2"),
         classic_single: Err("matcher value contains unescaped double quote: \".*\",b!=\"\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: \".*\",b!=\"\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: \".*\",b!=\"\""),
+            Note::None,
+        ),
     },
     Case {
         input: "__name__=up",
@@ -1349,7 +1643,10 @@ const CASES: &[Case] = &[
         fallback: (Ok("{a=\"b\"}"), Note::None),
         utf8_single: Err("unexpected open or close brace: { a = b , }"),
         classic_single: Err("bad matcher format: { a = b , }"),
-        fallback_single: (Err("unexpected open or close brace: { a = b , }"), Note::None),
+        fallback_single: (
+            Err("unexpected open or close brace: { a = b , }"),
+            Note::None,
+        ),
     },
     Case {
         input: "a=\"\"",
@@ -1364,19 +1661,31 @@ const CASES: &[Case] = &[
         input: "a=b\"c\"",
         utf8: Err("3:6: unexpected \"c\": expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: b\"c\""),
-        fallback: (Err("matcher value contains unescaped double quote: b\"c\""), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: b\"c\""),
+            Note::None,
+        ),
         utf8_single: Err("3:6: unexpected \"c\": expected a comma or close brace"),
         classic_single: Err("matcher value contains unescaped double quote: b\"c\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: b\"c\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: b\"c\""),
+            Note::None,
+        ),
     },
     Case {
         input: "a=\"b\"c",
         utf8: Err("5:6: unexpected c: expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: \"b\"c"),
-        fallback: (Err("matcher value contains unescaped double quote: \"b\"c"), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: \"b\"c"),
+            Note::None,
+        ),
         utf8_single: Err("5:6: unexpected c: expected a comma or close brace"),
         classic_single: Err("matcher value contains unescaped double quote: \"b\"c"),
-        fallback_single: (Err("matcher value contains unescaped double quote: \"b\"c"), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: \"b\"c"),
+            Note::None,
+        ),
     },
     Case {
         input: "a=\"\\\"\"",
@@ -1445,10 +1754,16 @@ const CASES: &[Case] = &[
         input: "a=\"x\"\"y\"",
         utf8: Err("5:8: unexpected \"y\": expected a comma or close brace"),
         classic: Err("matcher value contains unescaped double quote: \"x\"\"y\""),
-        fallback: (Err("matcher value contains unescaped double quote: \"x\"\"y\""), Note::None),
+        fallback: (
+            Err("matcher value contains unescaped double quote: \"x\"\"y\""),
+            Note::None,
+        ),
         utf8_single: Err("5:8: unexpected \"y\": expected a comma or close brace"),
         classic_single: Err("matcher value contains unescaped double quote: \"x\"\"y\""),
-        fallback_single: (Err("matcher value contains unescaped double quote: \"x\"\"y\""), Note::None),
+        fallback_single: (
+            Err("matcher value contains unescaped double quote: \"x\"\"y\""),
+            Note::None,
+        ),
     },
 ];
 
@@ -1462,7 +1777,10 @@ fn note(fallback: &Option<FallbackNote>) -> Note {
 
 fn list(input: &str, mode: ParseMode) -> (Result<String, String>, Note) {
     match parse_matchers_with_note(input, mode) {
-        Ok(parsed) => (Ok(Matchers(parsed.value).to_string()), note(&parsed.fallback)),
+        Ok(parsed) => (
+            Ok(Matchers(parsed.value).to_string()),
+            note(&parsed.fallback),
+        ),
         Err(e) => (Err(e.message), Note::None),
     }
 }
@@ -1481,38 +1799,88 @@ fn owned(r: Result<&str, &str>) -> Result<String, String> {
 #[test]
 fn every_mode_matches_upstream() {
     let mut failures = Vec::new();
-    let mut check = |input: &str, what: &str, got: (Result<String, String>, Note), want: (Result<&str, &str>, Note)| {
+    let mut check = |input: &str,
+                     what: &str,
+                     got: (Result<String, String>, Note),
+                     want: (Result<&str, &str>, Note)| {
         let want = (owned(want.0), want.1);
         if got != want {
-            failures.push(format!("{input:?} {what}:\n   got {got:?}\n  want {want:?}"));
+            failures.push(format!(
+                "{input:?} {what}:\n   got {got:?}\n  want {want:?}"
+            ));
         }
     };
     for case in CASES {
         let input = case.input;
-        check(input, "utf8-strict list", list(input, ParseMode::Utf8Strict), (case.utf8, Note::None));
-        check(input, "classic list", list(input, ParseMode::Classic), (case.classic, Note::None));
-        check(input, "fallback list", list(input, ParseMode::Fallback), case.fallback);
-        check(input, "utf8-strict single", single(input, ParseMode::Utf8Strict), (case.utf8_single, Note::None));
-        check(input, "classic single", single(input, ParseMode::Classic), (case.classic_single, Note::None));
-        check(input, "fallback single", single(input, ParseMode::Fallback), case.fallback_single);
+        check(
+            input,
+            "utf8-strict list",
+            list(input, ParseMode::Utf8Strict),
+            (case.utf8, Note::None),
+        );
+        check(
+            input,
+            "classic list",
+            list(input, ParseMode::Classic),
+            (case.classic, Note::None),
+        );
+        check(
+            input,
+            "fallback list",
+            list(input, ParseMode::Fallback),
+            case.fallback,
+        );
+        check(
+            input,
+            "utf8-strict single",
+            single(input, ParseMode::Utf8Strict),
+            (case.utf8_single, Note::None),
+        );
+        check(
+            input,
+            "classic single",
+            single(input, ParseMode::Classic),
+            (case.classic_single, Note::None),
+        );
+        check(
+            input,
+            "fallback single",
+            single(input, ParseMode::Fallback),
+            case.fallback_single,
+        );
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn fallback_reports_the_utf8_error_and_a_suggestion() {
-    let parsed = parse_matchers_with_note("{foo=!bar,bar=$baz\\n}", ParseMode::Fallback).expect("classic accepts it");
-    let Some(FallbackNote::ClassicOnly { utf8_error, suggestion }) = parsed.fallback else {
+    let parsed = parse_matchers_with_note("{foo=!bar,bar=$baz\\n}", ParseMode::Fallback)
+        .expect("classic accepts it");
+    let Some(FallbackNote::ClassicOnly {
+        utf8_error,
+        suggestion,
+    }) = parsed.fallback
+    else {
         panic!("expected a classic-only note, got {:?}", parsed.fallback);
     };
-    assert_eq!(utf8_error.message, "5:6: !: expected one of '=~': expected label value");
+    assert_eq!(
+        utf8_error.message,
+        "5:6: !: expected one of '=~': expected label value"
+    );
     assert_eq!(utf8_error.offset, Some(5));
     assert_eq!(suggestion, r#"foo="!bar",bar="$baz\n""#);
 }
 
 #[test]
 fn parsed_matchers_equal_constructed_ones() {
-    let parsed = parse_matcher_with_note("foo=~\"[a-z]+\"", ParseMode::Utf8Strict).expect("valid").value;
+    let parsed = parse_matcher_with_note("foo=~\"[a-z]+\"", ParseMode::Utf8Strict)
+        .expect("valid")
+        .value;
     let built = Matcher::new(tocsin_model::MatchType::Regexp, "foo", "[a-z]+").expect("valid");
     assert_eq!(parsed, built);
     assert!(parsed.matches("abc") && !parsed.matches("abc1") && !parsed.matches(""));

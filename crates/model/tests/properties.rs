@@ -3,7 +3,9 @@
 //! fingerprint does not depend on insertion order.
 
 use proptest::prelude::*;
-use tocsin_model::matcher::{MatchType, Matcher, Matchers, ParseMode, parse_matcher, parse_matchers};
+use tocsin_model::matcher::{
+    MatchType, Matcher, Matchers, ParseMode, parse_matcher, parse_matchers,
+};
 use tocsin_model::{GoRegex, LabelSet};
 
 /// Names: non-empty, including characters that force the quoted form.
@@ -24,8 +26,21 @@ fn value() -> impl Strategy<Value = String> {
 fn regex_value() -> impl Strategy<Value = String> {
     proptest::collection::vec(
         prop_oneof![
-            Just("a"), Just("b|c"), Just(".*"), Just("[a-z]+"), Just("\\d"), Just("(x)?"), Just("é"),
-            Just("\\\\"), Just("\""), Just(","), Just("{"), Just("}"), Just(" "), Just("\\n"), Just("[\"]"),
+            Just("a"),
+            Just("b|c"),
+            Just(".*"),
+            Just("[a-z]+"),
+            Just("\\d"),
+            Just("(x)?"),
+            Just("é"),
+            Just("\\\\"),
+            Just("\""),
+            Just(","),
+            Just("{"),
+            Just("}"),
+            Just(" "),
+            Just("\\n"),
+            Just("[\"]"),
         ],
         0..6,
     )
@@ -34,9 +49,17 @@ fn regex_value() -> impl Strategy<Value = String> {
 
 fn matcher() -> impl Strategy<Value = Matcher> {
     prop_oneof![
-        (name(), value(), prop_oneof![Just(MatchType::Equal), Just(MatchType::NotEqual)])
+        (
+            name(),
+            value(),
+            prop_oneof![Just(MatchType::Equal), Just(MatchType::NotEqual)]
+        )
             .prop_map(|(n, v, k)| Matcher::new(k, n, v).expect("equality matchers always build")),
-        (name(), regex_value(), prop_oneof![Just(MatchType::Regexp), Just(MatchType::NotRegexp)])
+        (
+            name(),
+            regex_value(),
+            prop_oneof![Just(MatchType::Regexp), Just(MatchType::NotRegexp)]
+        )
             .prop_map(|(n, v, k)| Matcher::new(k, n, v).expect("vocabulary regexes compile")),
     ]
 }

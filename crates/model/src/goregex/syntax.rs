@@ -66,7 +66,10 @@ pub(super) struct SyntaxError {
 type Result<T> = std::result::Result<T, SyntaxError>;
 
 fn error<T>(code: ErrorCode, expr: &str) -> Result<T> {
-    Err(SyntaxError { code, expr: expr.to_owned() })
+    Err(SyntaxError {
+        code,
+        expr: expr.to_owned(),
+    })
 }
 
 /// The result of translating one Go pattern.
@@ -93,7 +96,12 @@ struct Flags {
     non_greedy: bool,
 }
 
-const PERL_FLAGS: Flags = Flags { fold_case: false, dot_nl: false, one_line: true, non_greedy: false };
+const PERL_FLAGS: Flags = Flags {
+    fold_case: false,
+    dot_nl: false,
+    one_line: true,
+    non_greedy: false,
+};
 
 /// One item of a bracketed class.
 #[derive(Debug, Clone)]
@@ -117,8 +125,15 @@ enum RepeatOp {
 enum Kind {
     Empty,
     NoMatch,
-    Literal { runes: Vec<u32>, fold: bool },
-    Class { items: Vec<ClassItem>, negated: bool, fold: bool },
+    Literal {
+        runes: Vec<u32>,
+        fold: bool,
+    },
+    Class {
+        items: Vec<ClassItem>,
+        negated: bool,
+        fold: bool,
+    },
     AnyCharNotNl,
     AnyChar,
     BeginLine,
@@ -128,7 +143,11 @@ enum Kind {
     WordBoundary,
     NoWordBoundary,
     Capture(Box<Node>),
-    Repeat { op: RepeatOp, greedy: bool, sub: Box<Node> },
+    Repeat {
+        op: RepeatOp,
+        greedy: bool,
+        sub: Box<Node>,
+    },
     Concat(Vec<Node>),
     Alternate(Vec<Node>),
 }
@@ -150,7 +169,7 @@ impl Node {
                 let size = match *op {
                     RepeatOp::Star => sub.size.saturating_add(2),
                     RepeatOp::Plus | RepeatOp::Quest => sub.size.saturating_add(1),
-                    RepeatOp::Counted { min, max } if max == -1 => {
+                    RepeatOp::Counted { min, max: -1 } => {
                         if min == 0 {
                             sub.size.saturating_add(2)
                         } else {
@@ -173,7 +192,11 @@ impl Node {
             }
             _ => (1, 0),
         };
-        Node { kind, height, size: size.max(1) }
+        Node {
+            kind,
+            height,
+            size: size.max(1),
+        }
     }
 
     fn is_literal(&self) -> bool {
@@ -184,7 +207,10 @@ impl Node {
 enum StackItem {
     Node(Node),
     /// `(` or `(?flags:`; `capture` is false for non-capturing groups.
-    LeftParen { capture: bool, flags: Flags },
+    LeftParen {
+        capture: bool,
+        flags: Flags,
+    },
     VerticalBar,
 }
 
@@ -210,7 +236,11 @@ pub(super) fn translate(pattern: &str) -> Result<Translation> {
     let root = parser.parse()?;
     let mut out = String::with_capacity(pattern.len() * 2);
     emit(&root, &mut out);
-    Ok(Translation { pattern: out, capture_names: parser.capture_names, depth: root.height })
+    Ok(Translation {
+        pattern: out,
+        capture_names: parser.capture_names,
+        depth: root.height,
+    })
 }
 
 /// `s[start..end]`, or `""` if those are not character boundaries (they
@@ -254,7 +284,10 @@ impl<'a> Parser<'a> {
                         pos = self.parse_perl_flags(pos)?;
                     } else {
                         self.capture_names.push(None);
-                        self.stack.push(StackItem::LeftParen { capture: true, flags: self.flags });
+                        self.stack.push(StackItem::LeftParen {
+                            capture: true,
+                            flags: self.flags,
+                        });
                         pos += 1;
                     }
                 }
@@ -267,17 +300,29 @@ impl<'a> Parser<'a> {
                     pos += 1;
                 }
                 Some(b'^') => {
-                    let kind = if self.flags.one_line { Kind::BeginText } else { Kind::BeginLine };
+                    let kind = if self.flags.one_line {
+                        Kind::BeginText
+                    } else {
+                        Kind::BeginLine
+                    };
                     self.push(Node::new(kind))?;
                     pos += 1;
                 }
                 Some(b'$') => {
-                    let kind = if self.flags.one_line { Kind::EndText } else { Kind::EndLine };
+                    let kind = if self.flags.one_line {
+                        Kind::EndText
+                    } else {
+                        Kind::EndLine
+                    };
                     self.push(Node::new(kind))?;
                     pos += 1;
                 }
                 Some(b'.') => {
-                    let kind = if self.flags.dot_nl { Kind::AnyChar } else { Kind::AnyCharNotNl };
+                    let kind = if self.flags.dot_nl {
+                        Kind::AnyChar
+                    } else {
+                        Kind::AnyCharNotNl
+                    };
                     self.push(Node::new(kind))?;
                     pos += 1;
                 }
@@ -298,11 +343,19 @@ impl<'a> Parser<'a> {
                         pos += 1;
                     }
                     Some((min, max, after)) => {
-                        if min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max) {
+                        if !(0..=MAX_REPEAT).contains(&min)
+                            || max > MAX_REPEAT
+                            || (max >= 0 && min > max)
+                        {
                             return error(ErrorCode::InvalidRepeatSize, slice(s, pos, after));
                         }
                         let before = pos;
-                        pos = self.repeat(RepeatOp::Counted { min, max }, before, after, last_repeat)?;
+                        pos = self.repeat(
+                            RepeatOp::Counted { min, max },
+                            before,
+                            after,
+                            last_repeat,
+                        )?;
                         repeat = Some(before);
                     }
                 },
@@ -370,12 +423,19 @@ impl<'a> Parser<'a> {
 
     fn push_class(&mut self, items: Vec<ClassItem>, negated: bool) -> Result<()> {
         let fold = self.flags.fold_case;
-        self.push(Node::new(Kind::Class { items, negated, fold }))
+        self.push(Node::new(Kind::Class {
+            items,
+            negated,
+            fold,
+        }))
     }
 
     fn literal(&mut self, rune: u32) -> Result<()> {
         let fold = self.flags.fold_case;
-        self.push(Node::new(Kind::Literal { runes: vec![rune], fold }))
+        self.push(Node::new(Kind::Literal {
+            runes: vec![rune],
+            fold,
+        }))
     }
 
     fn push(&mut self, node: Node) -> Result<()> {
@@ -394,7 +454,11 @@ impl<'a> Parser<'a> {
         if node.height > MAX_HEIGHT {
             return error(ErrorCode::NestingDepth, self.whole);
         }
-        if let Kind::Repeat { op: RepeatOp::Counted { min, max }, .. } = node.kind {
+        if let Kind::Repeat {
+            op: RepeatOp::Counted { min, max },
+            ..
+        } = node.kind
+        {
             let n = if max == -1 { min } else { max }.max(1) as u64;
             self.repeat_product = if n > MAX_SIZE / self.repeat_product {
                 MAX_SIZE
@@ -411,7 +475,13 @@ impl<'a> Parser<'a> {
     /// Applies a repetition operator found at `before` (its syntax ends at
     /// `after`) to the top of the stack; returns the position after it and
     /// any non-greedy `?` suffix.
-    fn repeat(&mut self, op: RepeatOp, before: usize, after: usize, last_repeat: Option<usize>) -> Result<usize> {
+    fn repeat(
+        &mut self,
+        op: RepeatOp,
+        before: usize,
+        after: usize,
+        last_repeat: Option<usize>,
+    ) -> Result<usize> {
         let s = self.whole;
         let mut flags = self.flags;
         let mut after = after;
@@ -431,13 +501,18 @@ impl<'a> Parser<'a> {
                 return error(ErrorCode::MissingRepeatArgument, slice(s, before, after));
             }
         };
-        let node = Node::new(Kind::Repeat { op, greedy: !flags.non_greedy, sub: Box::new(sub) });
+        let node = Node::new(Kind::Repeat {
+            op,
+            greedy: !flags.non_greedy,
+            sub: Box::new(sub),
+        });
         self.nodes_created += 1;
         self.check_limits(&node)?;
-        if let RepeatOp::Counted { min, max } = op {
-            if (min >= 2 || max >= 2) && !repeat_is_valid(&node, MAX_REPEAT) {
-                return error(ErrorCode::InvalidRepeatSize, slice(s, before, after));
-            }
+        if let RepeatOp::Counted { min, max } = op
+            && (min >= 2 || max >= 2)
+            && !repeat_is_valid(&node, MAX_REPEAT)
+        {
+            return error(ErrorCode::InvalidRepeatSize, slice(s, before, after));
         }
         self.stack.push(StackItem::Node(node));
         Ok(after)
@@ -472,7 +547,11 @@ impl<'a> Parser<'a> {
     /// Go's `parseInt`: digits without leading zeros; values of 10^8 or more
     /// come back as -1 (too big, but still a repeat).
     fn parse_int(&self, pos: usize) -> Option<(i64, usize)> {
-        let digits = self.rest(pos).bytes().take_while(u8::is_ascii_digit).count();
+        let digits = self
+            .rest(pos)
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
         if digits == 0 || (digits >= 2 && self.byte_at(pos) == Some(b'0')) {
             return None;
         }
@@ -504,7 +583,10 @@ impl<'a> Parser<'a> {
                 return error(ErrorCode::InvalidNamedCapture, capture);
             }
             self.capture_names.push(Some(name.to_owned()));
-            self.stack.push(StackItem::LeftParen { capture: true, flags: self.flags });
+            self.stack.push(StackItem::LeftParen {
+                capture: true,
+                flags: self.flags,
+            });
             return Ok(pos + end + 1);
         }
         let mut flags = self.flags;
@@ -542,7 +624,10 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     if c == ':' {
-                        self.stack.push(StackItem::LeftParen { capture: false, flags: self.flags });
+                        self.stack.push(StackItem::LeftParen {
+                            capture: false,
+                            flags: self.flags,
+                        });
                     }
                     self.flags = flags;
                     return Ok(at);
@@ -583,7 +668,11 @@ impl<'a> Parser<'a> {
         match (inner, paren) {
             (Some(StackItem::Node(inner)), Some(StackItem::LeftParen { capture, flags })) => {
                 self.flags = flags;
-                let node = if capture { Node::new(Kind::Capture(Box::new(inner))) } else { inner };
+                let node = if capture {
+                    Node::new(Kind::Capture(Box::new(inner)))
+                } else {
+                    inner
+                };
                 self.push(node)
             }
             _ => error(ErrorCode::UnexpectedParen, self.whole),
@@ -621,19 +710,21 @@ impl<'a> Parser<'a> {
         }
         let mut merged: Vec<Node> = Vec::with_capacity(flat.len());
         for node in flat {
-            if let (Some(last), Kind::Literal { runes, fold }) = (merged.last_mut(), &node.kind) {
-                if let Kind::Literal { runes: last_runes, fold: last_fold } = &mut last.kind {
-                    if last_fold == fold {
-                        last_runes.extend_from_slice(runes);
-                        last.size = last_runes.len() as u64;
-                        continue;
-                    }
-                }
+            if let (Some(last), Kind::Literal { runes, fold }) = (merged.last_mut(), &node.kind)
+                && let Kind::Literal {
+                    runes: last_runes,
+                    fold: last_fold,
+                } = &mut last.kind
+                && last_fold == fold
+            {
+                last_runes.extend_from_slice(runes);
+                last.size = last_runes.len() as u64;
+                continue;
             }
             merged.push(node);
         }
         let node = if merged.len() == 1 {
-            merged.pop().map_or_else(|| Node::new(Kind::Empty), |n| n)
+            merged.pop().unwrap_or_else(|| Node::new(Kind::Empty))
         } else {
             Node::new(Kind::Concat(merged))
         };
@@ -654,7 +745,7 @@ impl<'a> Parser<'a> {
             }
         }
         let node = if flat.len() == 1 {
-            flat.pop().map_or_else(|| Node::new(Kind::NoMatch), |n| n)
+            flat.pop().unwrap_or_else(|| Node::new(Kind::NoMatch))
         } else {
             Node::new(Kind::Alternate(flat))
         };
@@ -675,12 +766,13 @@ impl<'a> Parser<'a> {
         while self.byte_at(at) != Some(b']') || first {
             first = false;
             let t = self.rest(at);
-            if t.len() > 2 && t.starts_with("[:") {
-                if let Some((item, next)) = self.parse_named_class(at)? {
-                    items.push(item);
-                    at = next;
-                    continue;
-                }
+            if t.len() > 2
+                && t.starts_with("[:")
+                && let Some((item, next)) = self.parse_named_class(at)?
+            {
+                items.push(item);
+                at = next;
+                continue;
             }
             if let Some((item, next)) = self.parse_unicode_class(at)? {
                 items.push(item);
@@ -701,7 +793,10 @@ impl<'a> Parser<'a> {
                 at = next;
                 hi = value;
                 if hi < lo {
-                    return error(ErrorCode::InvalidCharRange, slice(self.whole, range_start, at));
+                    return error(
+                        ErrorCode::InvalidCharRange,
+                        slice(self.whole, range_start, at),
+                    );
                 }
             }
             items.push(ClassItem::Range(lo, hi));
@@ -746,7 +841,13 @@ impl<'a> Parser<'a> {
             "xdigit" => r"0-9A-Fa-f",
             _ => return error(ErrorCode::InvalidCharRange, name),
         };
-        Ok(Some((ClassItem::Group { body: body.to_owned(), negated }, pos + name.len())))
+        Ok(Some((
+            ClassItem::Group {
+                body: body.to_owned(),
+                negated,
+            },
+            pos + name.len(),
+        )))
     }
 
     /// `\d \D \s \S \w \W` at `pos` (ASCII-only, as in Go).
@@ -763,7 +864,13 @@ impl<'a> Parser<'a> {
             b'W' => (r"0-9A-Za-z_", true),
             _ => return None,
         };
-        Some((ClassItem::Group { body: body.to_owned(), negated }, pos + 2))
+        Some((
+            ClassItem::Group {
+                body: body.to_owned(),
+                negated,
+            },
+            pos + 2,
+        ))
     }
 
     /// `\p..`/`\P..` at `pos`. `Ok(None)` if there is none.
@@ -796,7 +903,13 @@ impl<'a> Parser<'a> {
             return error(ErrorCode::InvalidCharRange, seq);
         };
         let negated = negated != class.inverted;
-        Ok(Some((ClassItem::Group { body: class.body, negated }, pos + seq.len())))
+        Ok(Some((
+            ClassItem::Group {
+                body: class.body,
+                negated,
+            },
+            pos + seq.len(),
+        )))
     }
 
     /// Go's `parseEscape`: the single-character escape at `pos` (a `\`).
@@ -881,7 +994,11 @@ impl<'a> Parser<'a> {
 
 /// Go's `repeatIsValid`: no more than `n` copies of anything in total.
 fn repeat_is_valid(node: &Node, mut n: i64) -> bool {
-    if let Kind::Repeat { op: RepeatOp::Counted { min, max }, .. } = node.kind {
+    if let Kind::Repeat {
+        op: RepeatOp::Counted { min, max },
+        ..
+    } = node.kind
+    {
         let mut m = max;
         if m == 0 {
             return true;
@@ -907,7 +1024,11 @@ fn repeat_is_valid(node: &Node, mut n: i64) -> bool {
 /// accepts in patterns but which can never match UTF-8 text).
 fn escaped(c: u32) -> Option<String> {
     let ch = char::from_u32(c)?;
-    Some(if ch.is_ascii_alphanumeric() { ch.to_string() } else { format!(r"\x{{{c:X}}}") })
+    Some(if ch.is_ascii_alphanumeric() {
+        ch.to_string()
+    } else {
+        format!(r"\x{{{c:X}}}")
+    })
 }
 
 fn emit_class_items(items: &[ClassItem], out: &mut String) {
@@ -916,8 +1037,16 @@ fn emit_class_items(items: &[ClassItem], out: &mut String) {
             ClassItem::Range(lo, hi) => {
                 // Clip the surrogate gap, which no text can contain.
                 let (lo, hi) = (*lo, *hi);
-                let lo = if (0xD800..=0xDFFF).contains(&lo) { 0xE000 } else { lo };
-                let hi = if (0xD800..=0xDFFF).contains(&hi) { 0xD7FF } else { hi };
+                let lo = if (0xD800..=0xDFFF).contains(&lo) {
+                    0xE000
+                } else {
+                    lo
+                };
+                let hi = if (0xD800..=0xDFFF).contains(&hi) {
+                    0xD7FF
+                } else {
+                    hi
+                };
                 if lo > hi {
                     continue;
                 }
@@ -982,7 +1111,11 @@ fn emit(node: &Node, out: &mut String) {
                 out.push(')');
             }
         }
-        Kind::Class { items, negated, fold } => {
+        Kind::Class {
+            items,
+            negated,
+            fold,
+        } => {
             if *fold {
                 out.push_str("(?i:");
             }

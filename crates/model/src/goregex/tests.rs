@@ -16,11 +16,22 @@ fn matches(pattern: &str, input: &str) -> bool {
 fn named_groups_in_dotnet_form_are_accepted() {
     // Go 1.22+: `(?<name>expr)` like `(?P<name>expr)`.
     let re = GoRegex::new("(?<first>a)(?P<second>b)").expect("compiles");
-    assert_eq!(re.capture_names().collect::<Vec<_>>(), [None, Some("first"), Some("second")]);
+    assert_eq!(
+        re.capture_names().collect::<Vec<_>>(),
+        [None, Some("first"), Some("second")]
+    );
     assert_eq!(re.replace_all("ab", "$second$first"), "ba");
-    for (bad, expr) in [("(?<name>a", "(?<name>a"), ("(?<x y>a)", "(?<x y>"), ("(?<>a)", "(?<>")] {
+    for (bad, expr) in [
+        ("(?<name>a", "(?<name>a"),
+        ("(?<x y>a)", "(?<x y>"),
+        ("(?<>a)", "(?<>"),
+    ] {
         let err = GoRegex::new(bad).expect_err(bad).message;
-        let code = if bad == "(?<name>a" { "missing closing )" } else { "invalid named capture" };
+        let code = if bad == "(?<name>a" {
+            "missing closing )"
+        } else {
+            "invalid named capture"
+        };
         assert_eq!(err, format!("error parsing regexp: {code}: `{expr}`"));
     }
     // Lookbehind is not supported: the text up to `>` is taken as a name.
@@ -77,10 +88,19 @@ fn anchoring_wraps_the_pattern_textually() {
     // `^(?:a)|(b)$`: Alertmanager's anchoring is plain string concatenation.
     let re = GoRegex::new_anchored("a)|(b").expect("valid once wrapped");
     assert!(re.is_match("a") && re.is_match("b") && !re.is_match("x"));
-    assert!(re.is_match("a-anything"), "`^(?:a)` alone is only anchored at the start");
-    assert!(re.is_match("anything-b"), "`(b)$` alone is only anchored at the end");
+    assert!(
+        re.is_match("a-anything"),
+        "`^(?:a)` alone is only anchored at the start"
+    );
+    assert!(
+        re.is_match("anything-b"),
+        "`(b)$` alone is only anchored at the end"
+    );
     assert_eq!(re.as_str(), "a)|(b");
-    assert!(GoRegex::new("a)|(b").is_err(), "unanchored it is unbalanced");
+    assert!(
+        GoRegex::new("a)|(b").is_err(),
+        "unanchored it is unbalanced"
+    );
     assert_ne!(GoRegex::new("a").ok(), GoRegex::new_anchored("a").ok());
     assert_eq!(GoRegex::new("a").ok(), GoRegex::new("a").ok());
 }
@@ -99,4 +119,3 @@ fn escapes_resolve_to_go_meaning() {
     assert!(!matches(r"[\x{D800}-\x{DFFF}]", "\u{fffd}"));
     assert!(matches(r"\Q(?i)\E", "(?i)"));
 }
-

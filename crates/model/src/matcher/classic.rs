@@ -11,7 +11,10 @@ pub(super) type ClassicError = String;
 
 /// `labels.ParseMatchers`: optional `{`/`}` trimmed, split on commas outside
 /// double quotes, each part parsed with [`parse_matcher`].
-pub(super) fn parse_matchers(input: &str, cache: &mut RegexCache) -> Result<Vec<Matcher>, ClassicError> {
+pub(super) fn parse_matchers(
+    input: &str,
+    cache: &mut RegexCache,
+) -> Result<Vec<Matcher>, ClassicError> {
     let s = input.strip_prefix('{').unwrap_or(input);
     let s = s.strip_suffix('}').unwrap_or(s);
     let mut tokens: Vec<String> = Vec::new();
@@ -58,7 +61,8 @@ pub(super) fn parse_matcher(input: &str, cache: &mut RegexCache) -> Result<Match
     let name_len = rest
         .char_indices()
         .find(|&(i, c)| {
-            let allowed = c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit());
+            let allowed =
+                c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit());
             !allowed
         })
         .map_or(rest.len(), |(i, _)| i);
@@ -80,7 +84,9 @@ pub(super) fn parse_matcher(input: &str, cache: &mut RegexCache) -> Result<Match
     };
     let raw = rest.trim_matches(is_go_space);
     let value = unescape_value(raw)?;
-    cache.matcher(kind, name.to_owned(), value).map_err(|e| e.message)
+    cache
+        .matcher(kind, name.to_owned(), value)
+        .map_err(|e| e.message)
 }
 
 /// Strips an opening quote (which then must be closed at the very end) and

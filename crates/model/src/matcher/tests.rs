@@ -31,7 +31,11 @@ fn matching_follows_upstream() {
         (Equal, "~!=\"", "~!=\"", true),
     ];
     for (kind, value, input, want) in cases {
-        assert_eq!(m(*kind, "", value).matches(input), *want, "{kind}{value:?} on {input:?}");
+        assert_eq!(
+            m(*kind, "", value).matches(input),
+            *want,
+            "{kind}{value:?} on {input:?}"
+        );
     }
 }
 
@@ -42,7 +46,10 @@ fn absent_labels_match_as_empty() {
     assert!(m(MatchType::Regexp, "env", "|prod").matches_labels(&labels));
     assert!(!m(MatchType::NotEqual, "env", "").matches_labels(&labels));
     assert!(m(MatchType::NotRegexp, "env", ".+").matches_labels(&labels));
-    let all = Matchers(vec![m(MatchType::Equal, "job", "api"), m(MatchType::Equal, "env", "")]);
+    let all = Matchers(vec![
+        m(MatchType::Equal, "job", "api"),
+        m(MatchType::Equal, "env", ""),
+    ]);
     assert!(all.matches(&labels));
     assert!(!Matchers(vec![m(MatchType::Equal, "env", "prod")]).matches(&labels));
     assert!(Matchers::default().matches(&labels));
@@ -53,11 +60,16 @@ fn regex_matchers_are_anchored_with_go_semantics() {
     let re = m(MatchType::Regexp, "a", "foo|bar");
     assert!(re.matches("foo") && re.matches("bar") && !re.matches("foobar") && !re.matches("xfoo"));
     assert!(m(MatchType::Regexp, "a", r"\d+").matches("42"));
-    assert!(!m(MatchType::Regexp, "a", r"\d+").matches("٤٢"), "\\d is ASCII-only in Go");
+    assert!(
+        !m(MatchType::Regexp, "a", r"\d+").matches("٤٢"),
+        "\\d is ASCII-only in Go"
+    );
     assert_eq!(re.regex().map(GoRegex::as_str), Some("foo|bar"));
     assert!(m(MatchType::Equal, "a", "x").regex().is_none());
     assert_eq!(
-        Matcher::new(MatchType::Regexp, "a", "(").expect_err("invalid").message,
+        Matcher::new(MatchType::Regexp, "a", "(")
+            .expect_err("invalid")
+            .message,
         "error parsing regexp: missing closing ): `^(?:()$`"
     );
 }
@@ -80,7 +92,12 @@ fn display_follows_upstream() {
         ("foo!", NotEqual, "bar", r#""foo!"!="bar""#),
         ("foo🙂", Equal, "bar", r#"foo🙂="bar""#),
         ("foo bar", Equal, "baz", r#""foo bar"="baz""#),
-        ("a\u{a0}b", Equal, "tab\t\u{7f}🙂", r#""a\u00a0b"="tab\t\x7f🙂""#),
+        (
+            "a\u{a0}b",
+            Equal,
+            "tab\t\u{7f}🙂",
+            r#""a\u00a0b"="tab\t\x7f🙂""#,
+        ),
         ("", Equal, "x", r#"="x""#),
     ];
     for (name, kind, value, want) in cases {
@@ -106,8 +123,14 @@ fn sort_order_follows_upstream() {
         m(Equal, "é", "0"),
     ]);
     list.sort();
-    assert_eq!(list.to_string(), r#"{B="9",a="10",a="2",b="1",b!="1",b=~"1",b!~"1",é="0"}"#);
-    assert_eq!(compare_matchers(&m(Equal, "a", "x"), &m(Equal, "a", "x")), Ordering::Equal);
+    assert_eq!(
+        list.to_string(),
+        r#"{B="9",a="10",a="2",b="1",b!="1",b=~"1",b!~"1",é="0"}"#
+    );
+    assert_eq!(
+        compare_matchers(&m(Equal, "a", "x"), &m(Equal, "a", "x")),
+        Ordering::Equal
+    );
 }
 
 #[test]
@@ -131,9 +154,21 @@ fn label_name_validity_per_mode() {
         ("foo🙂", false, true),
         ("a:b", false, true),
     ] {
-        assert_eq!(is_valid_label_name(name, ParseMode::Classic), classic, "{name:?}");
-        assert_eq!(is_valid_label_name(name, ParseMode::Utf8Strict), utf8, "{name:?}");
-        assert_eq!(is_valid_label_name(name, ParseMode::Fallback), utf8, "{name:?}");
+        assert_eq!(
+            is_valid_label_name(name, ParseMode::Classic),
+            classic,
+            "{name:?}"
+        );
+        assert_eq!(
+            is_valid_label_name(name, ParseMode::Utf8Strict),
+            utf8,
+            "{name:?}"
+        );
+        assert_eq!(
+            is_valid_label_name(name, ParseMode::Fallback),
+            utf8,
+            "{name:?}"
+        );
     }
 }
 

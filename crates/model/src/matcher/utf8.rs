@@ -17,7 +17,11 @@ use crate::gounicode;
 
 /// Characters that end an unquoted name or value.
 pub(super) fn is_reserved(c: char) -> bool {
-    gounicode::is_space(c) || matches!(c, '{' | '}' | '!' | '=' | '~' | ',' | '\\' | '"' | '\'' | '`')
+    gounicode::is_space(c)
+        || matches!(
+            c,
+            '{' | '}' | '!' | '=' | '~' | ',' | '\\' | '"' | '\'' | '`'
+        )
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +69,10 @@ pub(super) struct SyntaxError {
 
 impl SyntaxError {
     fn at(offset: usize, message: String) -> Self {
-        SyntaxError { message, offset: Some(offset) }
+        SyntaxError {
+            message,
+            offset: Some(offset),
+        }
     }
 }
 
@@ -81,8 +88,14 @@ impl ParseError {
     /// `fmt.Errorf("%w: %w", err, reason)`.
     fn because(self, reason: &str) -> SyntaxError {
         match self {
-            ParseError::EndOfInput => SyntaxError { message: format!("end of input: {reason}"), offset: None },
-            ParseError::Syntax(e) => SyntaxError { message: format!("{}: {reason}", e.message), offset: e.offset },
+            ParseError::EndOfInput => SyntaxError {
+                message: format!("end of input: {reason}"),
+                offset: None,
+            },
+            ParseError::Syntax(e) => SyntaxError {
+                message: format!("{}: {reason}", e.message),
+                offset: e.offset,
+            },
         }
     }
 }
@@ -114,7 +127,17 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(input: &'a str) -> Self {
-        Lexer { input, err: None, c: Cursor { start: 0, pos: 0, width: 0, column: 0, cols: 0 } }
+        Lexer {
+            input,
+            err: None,
+            c: Cursor {
+                start: 0,
+                pos: 0,
+                width: 0,
+                column: 0,
+                cols: 0,
+            },
+        }
     }
 
     fn position(&self) -> Position {
@@ -127,7 +150,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let Some(ch) = self.input.get(self.c.pos..).and_then(|rest| rest.chars().next()) else {
+        let Some(ch) = self
+            .input
+            .get(self.c.pos..)
+            .and_then(|rest| rest.chars().next())
+        else {
             self.c.width = 0;
             return None;
         };
@@ -179,13 +206,22 @@ impl<'a> Lexer<'a> {
                 p.column_start, p.column_end
             )
         } else {
-            format!("{}:{}: {}: expected one of '{expected}'", p.column_start, p.column_end, self.slice(p))
+            format!(
+                "{}:{}: {}: expected one of '{expected}'",
+                p.column_start,
+                p.column_end,
+                self.slice(p)
+            )
         };
         SyntaxError::at(p.offset_start, message)
     }
 
     fn eof_token(&self) -> Token<'a> {
-        Token { kind: TokenKind::Eof, value: "", position: Position::default() }
+        Token {
+            kind: TokenKind::Eof,
+            value: "",
+            position: Position::default(),
+        }
     }
 
     /// The next token, `Eof` at the end, or the (sticky) lexing error.
@@ -221,7 +257,12 @@ impl<'a> Lexer<'a> {
                 c if gounicode::is_space(c) => self.skip(),
                 _ => {
                     let p = self.position();
-                    let message = format!("{}:{}: {}: invalid input", p.column_start, p.column_end, self.slice(p));
+                    let message = format!(
+                        "{}:{}: {}: invalid input",
+                        p.column_start,
+                        p.column_end,
+                        self.slice(p)
+                    );
                     return Err(SyntaxError::at(p.offset_start, message));
                 }
             }
@@ -264,7 +305,12 @@ impl<'a> Lexer<'a> {
         }
         if !self.accept('"') {
             let p = self.position();
-            let message = format!("{}:{}: {}: missing end \"", p.column_start, p.column_end, self.slice(p));
+            let message = format!(
+                "{}:{}: {}: missing end \"",
+                p.column_start,
+                p.column_end,
+                self.slice(p)
+            );
             return Err(SyntaxError::at(p.offset_start, message));
         }
         Ok(self.emit(TokenKind::Quoted))
@@ -308,8 +354,16 @@ struct Parser<'a, 'c> {
 }
 
 /// Parses zero or more matchers (upstream `parse.Matchers`).
-pub(super) fn parse_matchers(input: &str, cache: &mut RegexCache) -> Result<Vec<Matcher>, SyntaxError> {
-    let mut parser = Parser { lexer: Lexer::new(input), has_open_brace: false, matchers: Vec::new(), cache };
+pub(super) fn parse_matchers(
+    input: &str,
+    cache: &mut RegexCache,
+) -> Result<Vec<Matcher>, SyntaxError> {
+    let mut parser = Parser {
+        lexer: Lexer::new(input),
+        has_open_brace: false,
+        matchers: Vec::new(),
+        cache,
+    };
     let mut state = Some(State::OpenBrace);
     while let Some(current) = state {
         state = match current {
@@ -328,9 +382,18 @@ pub(super) fn parse_matchers(input: &str, cache: &mut RegexCache) -> Result<Vec<
 pub(super) fn parse_matcher(input: &str, cache: &mut RegexCache) -> Result<Matcher, SyntaxError> {
     let mut matchers = parse_matchers(input, cache)?;
     match matchers.len() {
-        1 => matchers.pop().ok_or_else(|| SyntaxError { message: "no matchers".to_owned(), offset: None }),
-        0 => Err(SyntaxError { message: "no matchers".to_owned(), offset: None }),
-        n => Err(SyntaxError { message: format!("expected 1 matcher, found {n}"), offset: None }),
+        1 => matchers.pop().ok_or_else(|| SyntaxError {
+            message: "no matchers".to_owned(),
+            offset: None,
+        }),
+        0 => Err(SyntaxError {
+            message: "no matchers".to_owned(),
+            offset: None,
+        }),
+        n => Err(SyntaxError {
+            message: format!("expected 1 matcher, found {n}"),
+            offset: None,
+        }),
     }
 }
 
@@ -360,7 +423,10 @@ impl<'a> Parser<'a, '_> {
             let p = token.position;
             return Err(ParseError::Syntax(SyntaxError::at(
                 p.offset_start,
-                format!("{}:{}: unexpected {}", p.column_start, p.column_end, token.value),
+                format!(
+                    "{}:{}: unexpected {}",
+                    p.column_start, p.column_end, token.value
+                ),
             )));
         }
         Ok(token)
@@ -407,7 +473,12 @@ impl<'a> Parser<'a, '_> {
             .map_err(|e| e.because("expected label name"))?;
         let name = unquote(name_token)?;
         let op = self
-            .expect(&[TokenKind::Equals, TokenKind::NotEquals, TokenKind::Matches, TokenKind::NotMatches])
+            .expect(&[
+                TokenKind::Equals,
+                TokenKind::NotEquals,
+                TokenKind::Matches,
+                TokenKind::NotMatches,
+            ])
             .map_err(|e| e.because("expected an operator such as '=', '!=', '=~' or '!~'"))?;
         let kind = match op.kind {
             TokenKind::NotEquals => MatchType::NotEqual,
@@ -419,10 +490,13 @@ impl<'a> Parser<'a, '_> {
             .expect(&[TokenKind::Unquoted, TokenKind::Quoted])
             .map_err(|e| e.because("expected label value"))?;
         let value = unquote(value_token)?;
-        let matcher = self.cache.matcher(kind, name, value).map_err(|e| SyntaxError {
-            message: format!("failed to create matcher: {}", e.message),
-            offset: Some(name_token.position.offset_start),
-        })?;
+        let matcher = self
+            .cache
+            .matcher(kind, name, value)
+            .map_err(|e| SyntaxError {
+                message: format!("failed to create matcher: {}", e.message),
+                offset: Some(name_token.position.offset_start),
+            })?;
         self.matchers.push(matcher);
         Ok(Some(State::EndOfMatcher))
     }
@@ -436,8 +510,13 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn parse_comma(&mut self) -> Result<Option<State>, SyntaxError> {
-        self.expect(&[TokenKind::Comma]).map_err(|e| e.because("expected a comma"))?;
-        match self.expect_peek(&[TokenKind::CloseBrace, TokenKind::Unquoted, TokenKind::Quoted]) {
+        self.expect(&[TokenKind::Comma])
+            .map_err(|e| e.because("expected a comma"))?;
+        match self.expect_peek(&[
+            TokenKind::CloseBrace,
+            TokenKind::Unquoted,
+            TokenKind::Quoted,
+        ]) {
             Ok(token) if token.kind == TokenKind::CloseBrace => Ok(Some(State::CloseBrace)),
             Ok(_) => Ok(Some(State::Matcher)),
             Err(ParseError::EndOfInput) => Ok(Some(State::CloseBrace)),
@@ -454,7 +533,10 @@ impl<'a> Parser<'a, '_> {
             let p = token.position;
             return Err(SyntaxError::at(
                 p.offset_start,
-                format!("{}:{}: {}: expected end of input", p.column_start, p.column_end, token.value),
+                format!(
+                    "{}:{}: {}: expected end of input",
+                    p.column_start, p.column_end, token.value
+                ),
             ));
         }
         Ok(None)
@@ -471,7 +553,10 @@ fn unquote(token: Token<'_>) -> Result<String, SyntaxError> {
         let p = token.position;
         SyntaxError::at(
             p.offset_start,
-            format!("{}:{}: {}: invalid input", p.column_start, p.column_end, token.value),
+            format!(
+                "{}:{}: {}: invalid input",
+                p.column_start, p.column_end, token.value
+            ),
         )
     })
 }
