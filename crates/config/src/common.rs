@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use tocsin_model::goquote::go_quote;
-use tocsin_model::matcher::{FallbackNote, MatchType, parse_matchers_with_note};
 pub(crate) use tocsin_model::matcher::sort_matchers;
+use tocsin_model::matcher::{FallbackNote, MatchType, parse_matchers_with_note};
 use tocsin_model::{GoDuration, GoRegex, Matcher, PromDuration};
 
 use crate::decode::{Decode, Decoder, decode_string_map};
@@ -37,7 +37,11 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() { f.write_str("\"\"") } else { f.write_str(SECRET_TOKEN) }
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str(SECRET_TOKEN)
+        }
     }
 }
 
@@ -58,7 +62,11 @@ impl Decode for Secret {
 
 impl Render for Secret {
     fn render(&self) -> Out {
-        if self.0.is_empty() { Out::Null } else { Out::Str(SECRET_TOKEN.into()) }
+        if self.0.is_empty() {
+            Out::Null
+        } else {
+            Out::Str(SECRET_TOKEN.into())
+        }
     }
     fn is_zero(&self) -> bool {
         self.0.is_empty()
@@ -92,7 +100,10 @@ impl GoUrl {
             Some((r, f)) => (r, Some(f.to_owned())),
             None => (raw, None),
         };
-        let mut url = GoUrl { fragment, ..GoUrl::default() };
+        let mut url = GoUrl {
+            fragment,
+            ..GoUrl::default()
+        };
         if let Some(f) = &url.fragment {
             check_escapes(f).map_err(&wrap)?;
         }
@@ -126,7 +137,9 @@ impl GoUrl {
             }
             let first_segment = rest.split('/').next().unwrap_or("");
             if first_segment.contains(':') {
-                return Err(wrap("first path segment in URL cannot contain colon".into()));
+                return Err(wrap(
+                    "first path segment in URL cannot contain colon".into(),
+                ));
             }
         }
         if (!url.scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
@@ -137,9 +150,10 @@ impl GoUrl {
             let host = match authority.rfind('@') {
                 Some(at) => {
                     let userinfo = &authority[..at];
-                    if !userinfo.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c)
-                    }) {
+                    if !userinfo
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c))
+                    {
                         return Err(wrap("net/url: invalid userinfo".into()));
                     }
                     url.userinfo = Some(userinfo.to_owned());
@@ -157,16 +171,19 @@ impl GoUrl {
 
     /// The password written in the userinfo, if any.
     pub fn password(&self) -> Option<&str> {
-        self.userinfo.as_deref().and_then(|u| u.split_once(':')).map(|(_, p)| p)
+        self.userinfo
+            .as_deref()
+            .and_then(|u| u.split_once(':'))
+            .map(|(_, p)| p)
     }
 
     /// Go's `URL.Redacted()`: the password replaced by `xxxxx`.
     pub fn redacted(&self) -> String {
         let mut copy = self.clone();
-        if let Some(user) = self.userinfo.as_deref() {
-            if let Some((name, _)) = user.split_once(':') {
-                copy.userinfo = Some(format!("{name}:xxxxx"));
-            }
+        if let Some(user) = self.userinfo.as_deref()
+            && let Some((name, _)) = user.split_once(':')
+        {
+            copy.userinfo = Some(format!("{name}:xxxxx"));
         }
         copy.to_string()
     }
@@ -216,10 +233,14 @@ fn check_escapes(s: &str) -> Result<(), String> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
             if !ok {
                 let end = (i + 3).min(b.len());
-                return Err(format!("invalid URL escape {}", go_quote(&String::from_utf8_lossy(&b[i..end]))));
+                return Err(format!(
+                    "invalid URL escape {}",
+                    go_quote(&String::from_utf8_lossy(&b[i..end]))
+                ));
             }
             i += 3;
         } else {
@@ -234,7 +255,9 @@ fn check_escapes(s: &str) -> Result<(), String> {
 fn check_host(host: &str) -> Result<(), String> {
     let mut name = host;
     if host.starts_with('[') {
-        let Some(close) = host.rfind(']') else { return Err("missing ']' in host".into()) };
+        let Some(close) = host.rfind(']') else {
+            return Err("missing ']' in host".into());
+        };
         let port = &host[close + 1..];
         if !valid_optional_port(port) {
             return Err(format!("invalid port {} after host", go_quote(port)));
@@ -248,11 +271,13 @@ fn check_host(host: &str) -> Result<(), String> {
     }
     check_escapes(name)?;
     for c in name.chars() {
-        let allowed = !c.is_ascii()
-            || c.is_ascii_alphanumeric()
-            || "-_.~!$&'()*+,;=:[]<>\"%".contains(c);
+        let allowed =
+            !c.is_ascii() || c.is_ascii_alphanumeric() || "-_.~!$&'()*+,;=:[]<>\"%".contains(c);
         if !allowed {
-            return Err(format!("invalid character {} in host name", go_quote(&c.to_string())));
+            return Err(format!(
+                "invalid character {} in host name",
+                go_quote(&c.to_string())
+            ));
         }
     }
     Ok(())
@@ -274,7 +299,10 @@ impl Url {
     pub fn parse(s: &str) -> Result<Url, String> {
         let u = GoUrl::parse(s)?;
         if u.scheme != "http" && u.scheme != "https" {
-            return Err(format!("unsupported scheme {} for URL", go_quote(&u.scheme)));
+            return Err(format!(
+                "unsupported scheme {} for URL",
+                go_quote(&u.scheme)
+            ));
         }
         if u.host.is_empty() {
             return Err("missing host for URL".into());
@@ -303,7 +331,11 @@ impl fmt::Display for Url {
 }
 
 /// Decode a string scalar and hand it to `parse`, reporting its error at the node.
-fn decode_parsed<T>(id: NodeId, cx: &mut Decoder<'_>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+fn decode_parsed<T>(
+    id: NodeId,
+    cx: &mut Decoder<'_>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
     let mut s = String::new();
     let before = cx.error_count();
     s.decode(id, cx);
@@ -369,7 +401,13 @@ impl Decode for SecretUrl {
         "common.SecretURL".into()
     }
     fn decode(&mut self, id: NodeId, cx: &mut Decoder<'_>) {
-        let parsed = decode_parsed(id, cx, |s| if s == SECRET_TOKEN { Ok(Url::zero()) } else { Url::parse(s) });
+        let parsed = decode_parsed(id, cx, |s| {
+            if s == SECRET_TOKEN {
+                Ok(Url::zero())
+            } else {
+                Url::parse(s)
+            }
+        });
         if let Some(u) = parsed {
             *self = SecretUrl(u);
         }
@@ -401,7 +439,11 @@ impl SecretTemplateUrl {
 
 impl fmt::Debug for SecretTemplateUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() { f.write_str("\"\"") } else { f.write_str(SECRET_TOKEN) }
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str(SECRET_TOKEN)
+        }
     }
 }
 
@@ -437,7 +479,9 @@ impl Decode for SecretTemplateUrl {
             match contains_templating(s) {
                 Err(e) => Err(format!("invalid template syntax: {e}")),
                 Ok(true) => Ok(s.to_owned()),
-                Ok(false) => Url::parse(s).map(|_| s.to_owned()).map_err(|e| format!("invalid URL: {e}")),
+                Ok(false) => Url::parse(s)
+                    .map(|_| s.to_owned())
+                    .map_err(|e| format!("invalid URL: {e}")),
             }
         });
         if let Some(s) = parsed {
@@ -448,7 +492,11 @@ impl Decode for SecretTemplateUrl {
 
 impl Render for SecretTemplateUrl {
     fn render(&self) -> Out {
-        if self.0.is_empty() { Out::Null } else { Out::Str(SECRET_TOKEN.into()) }
+        if self.0.is_empty() {
+            Out::Null
+        } else {
+            Out::Str(SECRET_TOKEN.into())
+        }
     }
     fn is_zero(&self) -> bool {
         self.0.is_empty()
@@ -501,10 +549,14 @@ impl HostPort {
             return Ok(HostPort::default());
         }
         let err = |why: &str| format!("address {s}: {why}");
-        let Some(last_colon) = s.rfind(':') else { return Err(err("missing port in address")) };
+        let Some(last_colon) = s.rfind(':') else {
+            return Err(err("missing port in address"));
+        };
         let (host, open_after, close_after);
         if s.starts_with('[') {
-            let Some(end) = s.find(']') else { return Err(err("missing ']' in address")) };
+            let Some(end) = s.find(']') else {
+                return Err(err("missing ']' in address"));
+            };
             if end + 1 == s.len() {
                 return Err(err("missing port in address"));
             }
@@ -536,7 +588,10 @@ impl HostPort {
         if port.is_empty() {
             return Err(format!("address {}: port cannot be empty", go_quote(s)));
         }
-        Ok(HostPort { host: host.to_owned(), port: port.to_owned() })
+        Ok(HostPort {
+            host: host.to_owned(),
+            port: port.to_owned(),
+        })
     }
 }
 
@@ -625,7 +680,14 @@ fn nanos_to_go_duration(nanos: i64, id: NodeId, cx: &mut Decoder<'_>) -> GoDurat
         Ok(n) => GoDuration(std::time::Duration::from_nanos(n)),
         Err(_) => {
             let at = cx.mark(id);
-            cx.warning(at, format!("negative duration {} is treated as 0s", GoDuration::format_nanos(nanos)), None);
+            cx.warning(
+                at,
+                format!(
+                    "negative duration {} is treated as 0s",
+                    GoDuration::format_nanos(nanos)
+                ),
+                None,
+            );
             GoDuration::default()
         }
     }
@@ -720,7 +782,17 @@ impl Decode for MatcherList {
         }
         let mode = cx.options.matcher_mode;
         for line in lines {
-            match parse_matchers_with_note(&line.value, mode) {
+            // Identical lines are common across large routing trees; parse
+            // (and compile their regexes) once per load.
+            let result = match cx.matcher_cache.get(&line.value) {
+                Some(cached) => cached.clone(),
+                None => {
+                    let parsed = parse_matchers_with_note(&line.value, mode);
+                    cx.matcher_cache.insert(line.value.clone(), parsed.clone());
+                    parsed
+                }
+            };
+            match result {
                 Ok(parsed) => {
                     if let Some(note) = &parsed.fallback {
                         warn_on_fallback(&line.value, &parsed.value, note, line.mark, cx);
@@ -736,7 +808,13 @@ impl Decode for MatcherList {
 
 /// Upstream logs a warning when an input only parses with the classic
 /// parser, or when both parsers read it differently; we surface it.
-fn warn_on_fallback(input: &str, parsed: &[Matcher], note: &FallbackNote, at: Option<crate::yaml::Mark>, cx: &mut Decoder<'_>) {
+fn warn_on_fallback(
+    input: &str,
+    parsed: &[Matcher],
+    note: &FallbackNote,
+    at: Option<crate::yaml::Mark>,
+    cx: &mut Decoder<'_>,
+) {
     match note {
         FallbackNote::ClassicOnly { utf8_error, suggestion } => cx.warning(
             at,
@@ -783,7 +861,9 @@ impl Decode for RegexValue {
     }
     fn decode(&mut self, id: NodeId, cx: &mut Decoder<'_>) {
         let compiled = decode_parsed(id, cx, |s| {
-            GoRegex::new(&format!("^(?:{s})$")).map(|_| s.to_owned()).map_err(|e| e.message)
+            GoRegex::new(&format!("^(?:{s})$"))
+                .map(|_| s.to_owned())
+                .map_err(|e| e.message)
         });
         if let Some(s) = compiled {
             self.0 = Some(s);
@@ -807,14 +887,20 @@ impl Decode for MatchRegexps {
         }
         for (name, value) in raw {
             if !tocsin_model::labels::is_valid_legacy_label_name(&name) {
-                cx.decode_error(value.mark, format!("invalid label name {}", go_quote(&name)));
+                cx.decode_error(
+                    value.mark,
+                    format!("invalid label name {}", go_quote(&name)),
+                );
                 continue;
             }
             match value.value.0 {
                 Some(re) => {
                     self.0.insert(name, re);
                 }
-                None => cx.decode_error(value.mark, format!("invalid regexp value for {}", go_quote(&name))),
+                None => cx.decode_error(
+                    value.mark,
+                    format!("invalid regexp value for {}", go_quote(&name)),
+                ),
             }
         }
     }
@@ -831,7 +917,9 @@ impl Render for MatchRegexps {
 
 /// Build the equality matchers of a legacy `match` map.
 pub(crate) fn equality_matchers(map: &BTreeMap<String, String>) -> Vec<Matcher> {
-    map.iter().filter_map(|(n, v)| Matcher::new(MatchType::Equal, n.clone(), v.clone()).ok()).collect()
+    map.iter()
+        .filter_map(|(n, v)| Matcher::new(MatchType::Equal, n.clone(), v.clone()).ok())
+        .collect()
 }
 
 /// Build the regex matchers of a legacy `match_re` map. Upstream passes the
@@ -854,13 +942,22 @@ mod tests {
         assert_eq!(u.scheme, "https");
         assert_eq!(u.host, "example.com:8443");
         assert_eq!(u.to_string(), "https://user:pw@example.com:8443/a/b?x=1#f");
-        assert_eq!(u.redacted(), "https://user:xxxxx@example.com:8443/a/b?x=1#f");
-        assert_eq!(GoUrl::parse("HTTP://x").expect("valid").to_string(), "http://x");
+        assert_eq!(
+            u.redacted(),
+            "https://user:xxxxx@example.com:8443/a/b?x=1#f"
+        );
+        assert_eq!(
+            GoUrl::parse("HTTP://x").expect("valid").to_string(),
+            "http://x"
+        );
         assert_eq!(
             GoUrl::parse("http://exa mple.com").expect_err("space"),
             "parse \"http://exa mple.com\": invalid character \" \" in host name"
         );
-        assert_eq!(GoUrl::parse("://x").expect_err("no scheme"), "parse \"://x\": missing protocol scheme");
+        assert_eq!(
+            GoUrl::parse("://x").expect_err("no scheme"),
+            "parse \"://x\": missing protocol scheme"
+        );
         assert_eq!(
             GoUrl::parse("http://x:abc/").expect_err("port"),
             "parse \"http://x:abc/\": invalid port \":abc\" after host"
@@ -869,9 +966,18 @@ mod tests {
 
     #[test]
     fn url_requires_http_and_host() {
-        assert_eq!(Url::parse("ftp://x").expect_err("scheme"), "unsupported scheme \"ftp\" for URL");
-        assert_eq!(Url::parse("example.com/x").expect_err("scheme"), "unsupported scheme \"\" for URL");
-        assert_eq!(Url::parse("http:///x").expect_err("host"), "missing host for URL");
+        assert_eq!(
+            Url::parse("ftp://x").expect_err("scheme"),
+            "unsupported scheme \"ftp\" for URL"
+        );
+        assert_eq!(
+            Url::parse("example.com/x").expect_err("scheme"),
+            "unsupported scheme \"\" for URL"
+        );
+        assert_eq!(
+            Url::parse("http:///x").expect_err("host"),
+            "missing host for URL"
+        );
         let mut u = Url::parse("https://api.opsgenie.com").expect("valid");
         u.ensure_trailing_slash();
         assert_eq!(u.to_string(), "https://api.opsgenie.com/");
@@ -880,10 +986,25 @@ mod tests {
     #[test]
     fn host_port_like_go() {
         // Messages from Go 1.19 net.SplitHostPort.
-        assert_eq!(HostPort::parse("localhost:25").expect("ok"), HostPort { host: "localhost".into(), port: "25".into() });
-        assert_eq!(HostPort::parse("localhost").expect_err("no port"), "address localhost: missing port in address");
-        assert_eq!(HostPort::parse("localhost:").expect_err("empty"), "address \"localhost:\": port cannot be empty");
-        assert_eq!(HostPort::parse("a:b:c").expect_err("colons"), "address a:b:c: too many colons in address");
+        assert_eq!(
+            HostPort::parse("localhost:25").expect("ok"),
+            HostPort {
+                host: "localhost".into(),
+                port: "25".into()
+            }
+        );
+        assert_eq!(
+            HostPort::parse("localhost").expect_err("no port"),
+            "address localhost: missing port in address"
+        );
+        assert_eq!(
+            HostPort::parse("localhost:").expect_err("empty"),
+            "address \"localhost:\": port cannot be empty"
+        );
+        assert_eq!(
+            HostPort::parse("a:b:c").expect_err("colons"),
+            "address a:b:c: too many colons in address"
+        );
         let v6 = HostPort::parse("[fd12::1]:25").expect("ok");
         assert_eq!(v6.to_string(), "[fd12::1]:25");
     }

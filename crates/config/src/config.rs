@@ -43,13 +43,21 @@ impl RawConfig {
     ];
 
     pub(crate) fn failed(&self, key: &str) -> bool {
-        Self::KEYS.iter().position(|k| *k == key).and_then(|i| self.failed.get(i)).copied().unwrap_or(false)
+        Self::KEYS
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| self.failed.get(i))
+            .copied()
+            .unwrap_or(false)
     }
 }
 
 impl Decode for RawConfig {
     fn zero() -> Self {
-        RawConfig { tracing: TracingConfig::zero(), ..RawConfig::default() }
+        RawConfig {
+            tracing: TracingConfig::zero(),
+            ..RawConfig::default()
+        }
     }
     fn go_type() -> String {
         "config.Config".into()
@@ -105,7 +113,10 @@ impl Config {
 
     /// The time interval called `name`, from either list.
     pub fn time_interval(&self, name: &str) -> Option<&NamedTimeInterval> {
-        self.time_intervals.iter().chain(&self.mute_time_intervals).find(|t| t.name == name)
+        self.time_intervals
+            .iter()
+            .chain(&self.mute_time_intervals)
+            .find(|t| t.name == name)
     }
 
     /// The configuration as Alertmanager prints it (`config.original` of
@@ -124,7 +135,12 @@ impl Render for Config {
         push_field(&mut f, "inhibit_rules", &self.inhibit_rules, true);
         push_field(&mut f, "receivers", &self.receivers, true);
         push_field(&mut f, "templates", &self.templates, false);
-        push_field(&mut f, "mute_time_intervals", &self.mute_time_intervals, true);
+        push_field(
+            &mut f,
+            "mute_time_intervals",
+            &self.mute_time_intervals,
+            true,
+        );
         push_field(&mut f, "time_intervals", &self.time_intervals, true);
         push_field(&mut f, "tracing", &self.tracing, true);
         push_field(&mut f, "event_recorder", &self.event_recorder, true);

@@ -53,10 +53,24 @@ pub(crate) struct Decoder<'a> {
     active_aliases: Vec<NodeId>,
     depth: usize,
     aborted: bool,
+    /// Matcher lines already parsed during this load.
+    pub(crate) matcher_cache: MatcherCache,
 }
 
+pub(crate) type MatcherCache = std::collections::HashMap<
+    String,
+    Result<
+        tocsin_model::matcher::Parsed<Vec<tocsin_model::Matcher>>,
+        tocsin_model::matcher::MatcherError,
+    >,
+>;
+
 impl<'a> Decoder<'a> {
-    pub(crate) fn new(doc: &'a Document, source: &'a SourceMap<'a>, options: &'a LoadOptions) -> Self {
+    pub(crate) fn new(
+        doc: &'a Document,
+        source: &'a SourceMap<'a>,
+        options: &'a LoadOptions,
+    ) -> Self {
         Decoder {
             doc,
             source,
@@ -70,6 +84,7 @@ impl<'a> Decoder<'a> {
             active_aliases: Vec::new(),
             depth: 0,
             aborted: false,
+            matcher_cache: MatcherCache::new(),
         }
     }
 
@@ -114,13 +129,23 @@ impl<'a> Decoder<'a> {
         self.diagnostics.push(d);
     }
 
-    pub(crate) fn error(&mut self, at: Option<Mark>, message: String, hint: Option<String>, upstream: Upstream) {
-        let d = self.source.diagnostic(Severity::Error, at, message, hint, upstream);
+    pub(crate) fn error(
+        &mut self,
+        at: Option<Mark>,
+        message: String,
+        hint: Option<String>,
+        upstream: Upstream,
+    ) {
+        let d = self
+            .source
+            .diagnostic(Severity::Error, at, message, hint, upstream);
         self.push(d);
     }
 
     pub(crate) fn warning(&mut self, at: Option<Mark>, message: String, hint: Option<String>) {
-        let d = self.source.diagnostic(Severity::Warning, at, message, hint, Upstream::None);
+        let d = self
+            .source
+            .diagnostic(Severity::Warning, at, message, hint, Upstream::None);
         self.push(d);
     }
 
@@ -130,7 +155,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// A yaml.v2 type error at `at`; `line` is the line yaml.v2 names.
-    pub(crate) fn type_error_at(&mut self, at: Option<Mark>, message: String, hint: Option<String>) {
+    pub(crate) fn type_error_at(
+        &mut self,
+        at: Option<Mark>,
+        message: String,
+        hint: Option<String>,
+    ) {
         let line = at.map_or(0, |m| m.line);
         self.error(at, message, hint, Upstream::Type { line });
     }
@@ -140,7 +170,10 @@ impl<'a> Decoder<'a> {
         let Some(node) = self.node(id) else { return };
         let (tag, value) = match &node.kind {
             NodeKind::Scalar(s) => {
-                let tag = s.tag.clone().unwrap_or_else(|| s.resolve().tag().to_owned());
+                let tag = s
+                    .tag
+                    .clone()
+                    .unwrap_or_else(|| s.resolve().tag().to_owned());
                 (tag, Some(s.value.as_str()))
             }
             NodeKind::Sequence(_) => ("!!seq".to_owned(), None),
@@ -153,7 +186,11 @@ impl<'a> Decoder<'a> {
             Some(v) => format!(" `{v}`"),
         };
         let hint = self.type_hint(node, go_type);
-        self.type_error_at(Some(node.mark), format!("cannot unmarshal {tag}{shown} into {go_type}"), hint);
+        self.type_error_at(
+            Some(node.mark),
+            format!("cannot unmarshal {tag}{shown} into {go_type}"),
+            hint,
+        );
     }
 
     fn type_hint(&self, node: &Node, go_type: &str) -> Option<String> {
@@ -196,7 +233,9 @@ impl<'a> Decoder<'a> {
         match &node.kind {
             NodeKind::Alias { target, name } => {
                 let (target, name) = (*target, name.clone());
-                self.through_alias(id, target, &name, node.mark, |cx, target| cx.value(target, out));
+                self.through_alias(id, target, &name, node.mark, |cx, target| {
+                    cx.value(target, out)
+                });
             }
             NodeKind::Scalar(s) if s.is_null() => {
                 *out = T::zero();
@@ -204,7 +243,11 @@ impl<'a> Decoder<'a> {
             }
             _ => {
                 if self.depth > 2 * crate::yaml::MAX_DEPTH {
-                    self.abort(Some(node.mark), "document nests too deeply through aliases".into(), None);
+                    self.abort(
+                        Some(node.mark),
+                        "document nests too deeply through aliases".into(),
+                        None,
+                    );
                     return;
                 }
                 self.depth += 1;
@@ -240,9 +283,20 @@ impl<'a> Decoder<'a> {
         true
     }
 
-    fn through_alias(&mut self, alias: NodeId, target: NodeId, name: &str, at: Mark, f: impl FnOnce(&mut Self, NodeId)) {
+    fn through_alias(
+        &mut self,
+        alias: NodeId,
+        target: NodeId,
+        name: &str,
+        at: Mark,
+        f: impl FnOnce(&mut Self, NodeId),
+    ) {
         if self.active_aliases.contains(&alias) {
-            self.abort(Some(at), format!("yaml: anchor '{name}' value contains itself"), None);
+            self.abort(
+                Some(at),
+                format!("yaml: anchor '{name}' value contains itself"),
+                None,
+            );
             return;
         }
         self.active_aliases.push(alias);
@@ -274,7 +328,11 @@ impl<'a> Decoder<'a> {
         keys: &'static [&'static str],
         mut field: impl FnMut(&mut Decoder<'a>, usize, NodeId),
     ) -> FieldMarks {
-        let mut marks = FieldMarks { node: self.mark(id), keys, key_marks: vec![None; keys.len()] };
+        let mut marks = FieldMarks {
+            node: self.mark(id),
+            keys,
+            key_marks: vec![None; keys.len()],
+        };
         self.struct_fields_into(id, plain, &mut marks, &mut field);
         marks
     }
@@ -297,10 +355,14 @@ impl<'a> Decoder<'a> {
                 return;
             }
             if self.is_merge_key(key_id) {
-                self.merge(value_id, &mut |cx, merged| cx.struct_fields_into(merged, plain, marks, field));
+                self.merge(value_id, &mut |cx, merged| {
+                    cx.struct_fields_into(merged, plain, marks, field)
+                });
                 continue;
             }
-            let Some(key) = self.key_text(key_id) else { continue };
+            let Some(key) = self.key_text(key_id) else {
+                continue;
+            };
             let key_mark = self.mark(key_id);
             match marks.keys.iter().position(|k| *k == key) {
                 Some(index) => {
@@ -308,7 +370,9 @@ impl<'a> Decoder<'a> {
                         self.type_error_at(
                             key_mark,
                             format!("field {key} already set in type {plain}"),
-                            Some(format!("`{key}` appears more than once in this block; keep one")),
+                            Some(format!(
+                                "`{key}` appears more than once in this block; keep one"
+                            )),
                         );
                         continue;
                     }
@@ -318,7 +382,11 @@ impl<'a> Decoder<'a> {
                 }
                 None => {
                     let hint = hints::unknown_key_hint(&key, marks.keys);
-                    self.type_error_at(key_mark, format!("field {key} not found in type {plain}"), hint);
+                    self.type_error_at(
+                        key_mark,
+                        format!("field {key} not found in type {plain}"),
+                        hint,
+                    );
                 }
             }
         }
@@ -333,14 +401,23 @@ impl<'a> Decoder<'a> {
     }
 
     pub(crate) fn is_merge_key(&self, id: NodeId) -> bool {
-        self.scalar(id)
-            .is_some_and(|s| s.value == "<<" && ((s.style == ScalarStyle::Plain && s.tag.is_none()) || s.tag.as_deref() == Some("!!merge")))
+        self.scalar(id).is_some_and(|s| {
+            s.value == "<<"
+                && ((s.style == ScalarStyle::Plain && s.tag.is_none())
+                    || s.tag.as_deref() == Some("!!merge"))
+        })
     }
 
     /// Apply a merge key's value: a mapping, an alias of one, or a sequence
     /// of those (earlier entries win, so they are applied last).
-    pub(crate) fn merge(&mut self, value_id: NodeId, apply: &mut dyn FnMut(&mut Decoder<'a>, NodeId)) {
-        let Some(node) = self.node(value_id) else { return };
+    pub(crate) fn merge(
+        &mut self,
+        value_id: NodeId,
+        apply: &mut dyn FnMut(&mut Decoder<'a>, NodeId),
+    ) {
+        let Some(node) = self.node(value_id) else {
+            return;
+        };
         let want_map = |cx: &mut Self, at: Mark| {
             cx.abort(
                 Some(at),
@@ -356,7 +433,10 @@ impl<'a> Decoder<'a> {
             }
             NodeKind::Alias { target, name } => {
                 let (target, name) = (*target, name.clone());
-                if !matches!(self.node(target).map(|n| &n.kind), Some(NodeKind::Mapping(_))) {
+                if !matches!(
+                    self.node(target).map(|n| &n.kind),
+                    Some(NodeKind::Mapping(_))
+                ) {
                     want_map(self, node.mark);
                     return;
                 }
@@ -371,7 +451,10 @@ impl<'a> Decoder<'a> {
             NodeKind::Sequence(items) => {
                 for &item in items.iter().rev() {
                     let resolved = self.resolve_alias(item);
-                    if !matches!(self.node(resolved).map(|n| &n.kind), Some(NodeKind::Mapping(_))) {
+                    if !matches!(
+                        self.node(resolved).map(|n| &n.kind),
+                        Some(NodeKind::Mapping(_))
+                    ) {
                         want_map(self, self.mark(item).unwrap_or(node.mark));
                         return;
                     }
@@ -395,7 +478,23 @@ impl<'a> Decoder<'a> {
         existing: &mut Vec<(K, V, Option<Mark>)>,
         key_repr: &dyn Fn(&K) -> String,
     ) where
-        K: Decode + PartialEq,
+        K: Decode,
+        V: Decode,
+    {
+        let mut seen: std::collections::HashSet<String> =
+            existing.iter().map(|(k, _, _)| key_repr(k)).collect();
+        self.map_entries_into(id, go_type, existing, &mut seen, key_repr);
+    }
+
+    fn map_entries_into<K, V>(
+        &mut self,
+        id: NodeId,
+        go_type: &str,
+        existing: &mut Vec<(K, V, Option<Mark>)>,
+        seen: &mut std::collections::HashSet<String>,
+        key_repr: &dyn Fn(&K) -> String,
+    ) where
+        K: Decode,
         V: Decode,
     {
         let Some(node) = self.node(id) else { return };
@@ -408,7 +507,9 @@ impl<'a> Decoder<'a> {
                 return;
             }
             if self.is_merge_key(key_id) {
-                self.merge(value_id, &mut |cx, merged| cx.map_entries(merged, go_type, existing, key_repr));
+                self.merge(value_id, &mut |cx, merged| {
+                    cx.map_entries_into(merged, go_type, existing, seen, key_repr)
+                });
                 continue;
             }
             let before = self.errors;
@@ -419,13 +520,14 @@ impl<'a> Decoder<'a> {
             }
             let mut value = V::zero();
             self.value(value_id, &mut value);
-            if existing.iter().any(|(k, _, _)| *k == key) {
+            let repr = key_repr(&key);
+            if !seen.insert(repr.clone()) {
                 let at = self.mark(value_id);
                 let line = at.map_or(0, |m| m.line);
                 let key_mark = self.mark(key_id);
                 self.error(
                     key_mark,
-                    format!("key {} already set in map", key_repr(&key)),
+                    format!("key {repr} already set in map"),
                     Some("this key appears more than once in the same mapping; keep one".into()),
                     Upstream::Type { line },
                 );
@@ -464,18 +566,29 @@ pub(crate) struct Checks<'c, 'a> {
 
 impl<'c, 'a> Checks<'c, 'a> {
     pub(crate) fn new(cx: &'c mut Decoder<'a>, marks: &'c FieldMarks) -> Self {
-        Checks { cx, marks, upstream: Upstream::Decode }
+        Checks {
+            cx,
+            marks,
+            upstream: Upstream::Decode,
+        }
     }
 
     /// Report `message` at `key` (or at the block when `key` is absent).
     pub(crate) fn fail(&mut self, key: &str, message: impl Into<String>) {
         let at = self.marks.at(key);
-        self.cx.error(at, message.into(), None, self.upstream.clone());
+        self.cx
+            .error(at, message.into(), None, self.upstream.clone());
     }
 
-    pub(crate) fn fail_hint(&mut self, key: &str, message: impl Into<String>, hint: impl Into<String>) {
+    pub(crate) fn fail_hint(
+        &mut self,
+        key: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         let at = self.marks.at(key);
-        self.cx.error(at, message.into(), Some(hint.into()), self.upstream.clone());
+        self.cx
+            .error(at, message.into(), Some(hint.into()), self.upstream.clone());
     }
 
     /// Report errors that upstream raises in its post-decoding checks.
@@ -511,7 +624,10 @@ impl<T: crate::render::Render> crate::render::Render for Spanned<T> {
 
 impl<T: Decode> Decode for Spanned<T> {
     fn zero() -> Self {
-        Spanned { value: T::zero(), mark: None }
+        Spanned {
+            value: T::zero(),
+            mark: None,
+        }
     }
     fn go_type() -> String {
         T::go_type()
@@ -664,13 +780,20 @@ impl<V: Decode> Decode for BTreeMap<String, V> {
 
 /// Decode a mapping with string keys into `map`, keeping entries already
 /// there (yaml.v2 decodes into the existing map).
-pub(crate) fn decode_string_map<V: Decode>(map: &mut BTreeMap<String, V>, id: NodeId, cx: &mut Decoder<'_>, go_type: &str) {
+pub(crate) fn decode_string_map<V: Decode>(
+    map: &mut BTreeMap<String, V>,
+    id: NodeId,
+    cx: &mut Decoder<'_>,
+    go_type: &str,
+) {
     let mut entries: Vec<(String, V, Option<Mark>)> = Vec::new();
     let existing = std::mem::take(map);
     for (k, v) in existing {
         entries.push((k, v, None));
     }
-    cx.map_entries(id, go_type, &mut entries, &|k: &String| tocsin_model::goquote::go_quote(k));
+    cx.map_entries(id, go_type, &mut entries, &|k: &String| {
+        tocsin_model::goquote::go_quote(k)
+    });
     *map = entries.into_iter().map(|(k, v, _)| (k, v)).collect();
 }
 
@@ -728,7 +851,9 @@ impl Decode for Value {
                 Resolved::Int(i) => Value::Int(i),
                 Resolved::Uint(u) => Value::Uint(u),
                 Resolved::Float(f) => Value::Float(f),
-                Resolved::Str | Resolved::Timestamp | Resolved::Merge => Value::String(s.value.clone()),
+                Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
+                    Value::String(s.value.clone())
+                }
             },
             NodeKind::Sequence(_) => {
                 let mut items: Vec<Value> = Vec::new();
@@ -737,7 +862,12 @@ impl Decode for Value {
             }
             NodeKind::Mapping(_) => {
                 let mut entries: Vec<(Value, Value, Option<Mark>)> = Vec::new();
-                cx.map_entries(id, "map[interface {}]interface {}", &mut entries, &Value::go_repr);
+                cx.map_entries(
+                    id,
+                    "map[interface {}]interface {}",
+                    &mut entries,
+                    &Value::go_repr,
+                );
                 for (k, _, at) in &entries {
                     if matches!(k, Value::Sequence(_) | Value::Mapping(_)) {
                         cx.abort(*at, format!("yaml: invalid map key: {}", k.go_repr()), None);
@@ -768,8 +898,6 @@ impl Decode for Value {
 ///     }
 /// }
 /// ```
-#[macro_export]
-#[doc(hidden)]
 macro_rules! config_struct {
     (
         $(#[$meta:meta])*
@@ -853,3 +981,5 @@ macro_rules! config_struct {
         }
     };
 }
+
+pub(crate) use config_struct;

@@ -86,7 +86,11 @@ impl fmt::Display for Diagnostic {
     /// `path:line:col: error: message`, the source line, a caret, `= hint: …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.column, self.severity, self.message)?;
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.path, self.line, self.column, self.severity, self.message
+            )?;
         } else {
             write!(f, "{}: {}: {}", self.path, self.severity, self.message)?;
         }
@@ -129,22 +133,48 @@ impl<'t> SourceMap<'t> {
             Some(m) if m.line > 0 => (m.line, m.column, self.snippet(m)),
             _ => (0, 0, String::new()),
         };
-        Diagnostic { severity, path: self.path.to_owned(), line, column, message, hint, snippet, upstream }
+        Diagnostic {
+            severity,
+            path: self.path.to_owned(),
+            line,
+            column,
+            message,
+            hint,
+            snippet,
+            upstream,
+        }
     }
 
     /// The line holding `mark` and a caret line under its column.
     fn snippet(&self, mark: Mark) -> String {
         let offset = mark.offset.min(self.text.len());
-        let start = self.text.get(..offset).and_then(|s| s.rfind('\n')).map_or(0, |p| p + 1);
-        let end = self.text.get(start..).and_then(|s| s.find('\n')).map_or(self.text.len(), |p| start + p);
-        let line = self.text.get(start..end).unwrap_or("").trim_end_matches('\r');
+        let start = self
+            .text
+            .get(..offset)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |p| p + 1);
+        let end = self
+            .text
+            .get(start..)
+            .and_then(|s| s.find('\n'))
+            .map_or(self.text.len(), |p| start + p);
+        let line = self
+            .text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r');
         // Very long lines (minified or binary input) are cut around the caret.
         const WIDTH: usize = 120;
         let chars: Vec<char> = line.chars().collect();
         let col = (mark.column.max(1) as usize - 1).min(chars.len());
         let from = col.saturating_sub(WIDTH / 2);
         let to = (from + WIDTH).min(chars.len());
-        let shown: String = chars.get(from..to).unwrap_or(&[]).iter().map(|&c| printable(c)).collect();
+        let shown: String = chars
+            .get(from..to)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&c| printable(c))
+            .collect();
         let caret: String = chars
             .get(from..col)
             .unwrap_or(&[])
@@ -157,11 +187,17 @@ impl<'t> SourceMap<'t> {
 }
 
 fn printable(c: char) -> char {
-    if c == '\t' || !c.is_control() { c } else { '\u{fffd}' }
+    if c == '\t' || !c.is_control() {
+        c
+    } else {
+        '\u{fffd}'
+    }
 }
 
-/// A configuration file that could not be loaded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A configuration file that could not be loaded. Displays every
+/// diagnostic, separated by blank lines.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", display_all(.diagnostics))]
 pub struct LoadFailure {
     /// Every error found, in file order of discovery, followed by warnings.
     pub diagnostics: Vec<Diagnostic>,
@@ -201,30 +237,31 @@ impl LoadFailure {
         if let Some(d) = first(|u| matches!(u, Upstream::Check)) {
             return d.upstream_text();
         }
-        errors.first().map(|d| d.message.clone()).unwrap_or_default()
+        errors
+            .first()
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
     }
 }
 
-impl fmt::Display for LoadFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.diagnostics.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n\n")?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
+fn display_all(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
-
-impl std::error::Error for LoadFailure {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn mark(line: u32, column: u32, offset: usize) -> Option<Mark> {
-        Some(Mark { line, column, offset })
+        Some(Mark {
+            line,
+            column,
+            offset,
+        })
     }
 
     #[test]
@@ -247,25 +284,61 @@ mod tests {
     #[test]
     fn caret_follows_column() {
         let map = SourceMap::new("f", "a: b\n\tkey: 1\n");
-        let d = map.diagnostic(Severity::Warning, mark(2, 3, 7), "m".into(), None, Upstream::None);
+        let d = map.diagnostic(
+            Severity::Warning,
+            mark(2, 3, 7),
+            "m".into(),
+            None,
+            Upstream::None,
+        );
         assert_eq!(d.snippet, "\tkey: 1\n\t ^");
     }
 
     #[test]
     fn upstream_order_prefers_decode_errors_then_type_errors_then_checks() {
         let map = SourceMap::new("f", "x\n");
-        let ty = map.diagnostic(Severity::Error, mark(1, 1, 0), "field a not found in type config.plain".into(), None, Upstream::Type { line: 1 });
-        let ty2 = map.diagnostic(Severity::Error, mark(2, 1, 0), "field b not found in type config.plain".into(), None, Upstream::Type { line: 2 });
-        let check = map.diagnostic(Severity::Error, None, "no routes provided".into(), None, Upstream::Check);
-        let decode = map.diagnostic(Severity::Error, None, "missing name in receiver".into(), None, Upstream::Decode);
-        let failure = LoadFailure { diagnostics: vec![ty.clone(), ty2.clone(), check.clone()] };
+        let ty = map.diagnostic(
+            Severity::Error,
+            mark(1, 1, 0),
+            "field a not found in type config.plain".into(),
+            None,
+            Upstream::Type { line: 1 },
+        );
+        let ty2 = map.diagnostic(
+            Severity::Error,
+            mark(2, 1, 0),
+            "field b not found in type config.plain".into(),
+            None,
+            Upstream::Type { line: 2 },
+        );
+        let check = map.diagnostic(
+            Severity::Error,
+            None,
+            "no routes provided".into(),
+            None,
+            Upstream::Check,
+        );
+        let decode = map.diagnostic(
+            Severity::Error,
+            None,
+            "missing name in receiver".into(),
+            None,
+            Upstream::Decode,
+        );
+        let failure = LoadFailure {
+            diagnostics: vec![ty.clone(), ty2.clone(), check.clone()],
+        };
         assert_eq!(
             failure.first_upstream_message(),
             "yaml: unmarshal errors:\n  line 1: field a not found in type config.plain\n  line 2: field b not found in type config.plain"
         );
-        let failure = LoadFailure { diagnostics: vec![ty, check.clone(), decode] };
+        let failure = LoadFailure {
+            diagnostics: vec![ty, check.clone(), decode],
+        };
         assert_eq!(failure.first_upstream_message(), "missing name in receiver");
-        let failure = LoadFailure { diagnostics: vec![check] };
+        let failure = LoadFailure {
+            diagnostics: vec![check],
+        };
         assert_eq!(failure.first_upstream_message(), "no routes provided");
     }
 }

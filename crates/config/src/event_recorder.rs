@@ -8,8 +8,8 @@ use tocsin_model::PromDuration;
 use tocsin_model::goquote::go_quote;
 
 use crate::common::SecretUrl;
-use crate::config_struct;
 use crate::decode::Checks;
+use crate::decode::config_struct;
 use crate::http::{HttpClientConfig, TlsConfig, join_dir};
 
 config_struct! {
@@ -57,16 +57,26 @@ fn check_webhook_output(c: &mut WebhookOutputConfig, v: &mut Checks<'_, '_>) {
     match &c.url {
         None => v.fail("url", "event_recorder webhook output requires a url"),
         Some(u) if u.0.0.scheme.is_empty() || u.0.0.host.is_empty() => {
-            v.fail("url", "event_recorder webhook output requires an absolute http(s) url");
+            v.fail(
+                "url",
+                "event_recorder webhook output requires an absolute http(s) url",
+            );
         }
         Some(_) => {}
     }
     if c.batch_max_events < 0 || c.batch_max_bytes < 0 {
-        v.fail("batch", "event_recorder webhook batch settings cannot be negative");
+        v.fail(
+            "batch",
+            "event_recorder webhook batch settings cannot be negative",
+        );
     }
-    let batch_settings = c.batch_max_events != 0 || c.batch_max_bytes != 0 || !c.batch_flush_interval.0.is_zero();
+    let batch_settings =
+        c.batch_max_events != 0 || c.batch_max_bytes != 0 || !c.batch_flush_interval.0.is_zero();
     if !c.batch && batch_settings {
-        v.fail("batch", "event_recorder webhook batch settings require batch: true");
+        v.fail(
+            "batch",
+            "event_recorder webhook batch settings require batch: true",
+        );
     }
 }
 
@@ -94,18 +104,33 @@ config_struct! {
 
 fn check_kafka_output(c: &mut KafkaOutputConfig, v: &mut Checks<'_, '_>) {
     if c.brokers.is_empty() {
-        v.fail("brokers", "event_recorder kafka: at least one broker is required");
+        v.fail(
+            "brokers",
+            "event_recorder kafka: at least one broker is required",
+        );
     } else if c.brokers.iter().any(String::is_empty) {
-        v.fail("brokers", "event_recorder kafka: broker entries must be non-empty");
+        v.fail(
+            "brokers",
+            "event_recorder kafka: broker entries must be non-empty",
+        );
     }
     if !["", "none", "leader", "all"].contains(&c.acks.as_str()) {
         v.fail(
             "acks",
-            format!("event_recorder kafka: unknown acks {}, must be \"none\", \"leader\", or \"all\"", go_quote(&c.acks)),
+            format!(
+                "event_recorder kafka: unknown acks {}, must be \"none\", \"leader\", or \"all\"",
+                go_quote(&c.acks)
+            ),
         );
     }
     if !["", "none", "gzip", "snappy", "lz4", "zstd"].contains(&c.compression.as_str()) {
-        v.fail("compression", format!("event_recorder kafka: unknown compression {}", go_quote(&c.compression)));
+        v.fail(
+            "compression",
+            format!(
+                "event_recorder kafka: unknown compression {}",
+                go_quote(&c.compression)
+            ),
+        );
     }
     if c.topic.is_empty() {
         v.fail("topic", "event_recorder kafka output requires a topic");
@@ -116,7 +141,10 @@ fn check_kafka_output(c: &mut KafkaOutputConfig, v: &mut Checks<'_, '_>) {
     if c.format != "json" && c.format != "protobuf" {
         v.fail(
             "format",
-            format!("event_recorder kafka: unknown format {}, must be \"json\" or \"protobuf\"", go_quote(&c.format)),
+            format!(
+                "event_recorder kafka: unknown format {}, must be \"json\" or \"protobuf\"",
+                go_quote(&c.format)
+            ),
         );
     }
 }

@@ -5,8 +5,8 @@
 use tocsin_model::PromDuration;
 
 use crate::common::{HostPort, Secret, SecretUrl, Url};
-use crate::config_struct;
 use crate::decode::Checks;
+use crate::decode::config_struct;
 use crate::http::{HttpClientConfig, TlsConfig};
 
 fn minutes(n: u64) -> PromDuration {
@@ -72,22 +72,81 @@ config_struct! {
 fn check_global(g: &mut GlobalConfig, v: &mut Checks<'_, '_>) {
     v.post_decoding();
     let pairs: [(bool, bool, &str, &str); 11] = [
-        (!g.slack_app_token.is_empty(), !g.slack_app_token_file.is_empty(), "slack_app_token_file", "at most one of slack_app_token & slack_app_token_file must be configured"),
-        (g.slack_api_url.is_some(), !g.slack_api_url_file.is_empty(), "slack_api_url_file", "at most one of slack_api_url & slack_api_url_file must be configured"),
-        (!g.opsgenie_api_key.is_empty(), !g.opsgenie_api_key_file.is_empty(), "opsgenie_api_key_file", "at most one of opsgenie_api_key & opsgenie_api_key_file must be configured"),
-        (!g.victorops_api_key.is_empty(), !g.victorops_api_key_file.is_empty(), "victorops_api_key_file", "at most one of victorops_api_key & victorops_api_key_file must be configured"),
-        (!g.telegram_bot_token.is_empty(), !g.telegram_bot_token_file.is_empty(), "telegram_bot_token_file", "at most one of telegram_bot_token & telegram_bot_token_file must be configured"),
-        (!g.smtp_auth_password.is_empty(), !g.smtp_auth_password_file.is_empty(), "smtp_auth_password_file", "at most one of smtp_auth_password & smtp_auth_password_file must be configured"),
-        (g.rocketchat_token.is_some(), !g.rocketchat_token_file.is_empty(), "rocketchat_token_file", "at most one of rocketchat_token & rocketchat_token_file must be configured"),
-        (g.rocketchat_token_id.is_some(), !g.rocketchat_token_id_file.is_empty(), "rocketchat_token_id_file", "at most one of rocketchat_token_id & rocketchat_token_id_file must be configured"),
-        (!g.smtp_auth_secret.is_empty(), !g.smtp_auth_secret_file.is_empty(), "smtp_auth_secret_file", "at most one of smtp_auth_secret & smtp_auth_secret_file must be configured"),
-        (!g.wechat_api_secret.is_empty(), !g.wechat_api_secret_file.is_empty(), "wechat_api_secret_file", "at most one of wechat_api_secret & wechat_api_secret_file must be configured"),
-        (g.mattermost_webhook_url.is_some(), !g.mattermost_webhook_url_file.is_empty(), "mattermost_webhook_url_file", "at most one of mattermost_webhook_url & mattermost_webhook_url_file must be configured"),
+        (
+            !g.slack_app_token.is_empty(),
+            !g.slack_app_token_file.is_empty(),
+            "slack_app_token_file",
+            "at most one of slack_app_token & slack_app_token_file must be configured",
+        ),
+        (
+            g.slack_api_url.is_some(),
+            !g.slack_api_url_file.is_empty(),
+            "slack_api_url_file",
+            "at most one of slack_api_url & slack_api_url_file must be configured",
+        ),
+        (
+            !g.opsgenie_api_key.is_empty(),
+            !g.opsgenie_api_key_file.is_empty(),
+            "opsgenie_api_key_file",
+            "at most one of opsgenie_api_key & opsgenie_api_key_file must be configured",
+        ),
+        (
+            !g.victorops_api_key.is_empty(),
+            !g.victorops_api_key_file.is_empty(),
+            "victorops_api_key_file",
+            "at most one of victorops_api_key & victorops_api_key_file must be configured",
+        ),
+        (
+            !g.telegram_bot_token.is_empty(),
+            !g.telegram_bot_token_file.is_empty(),
+            "telegram_bot_token_file",
+            "at most one of telegram_bot_token & telegram_bot_token_file must be configured",
+        ),
+        (
+            !g.smtp_auth_password.is_empty(),
+            !g.smtp_auth_password_file.is_empty(),
+            "smtp_auth_password_file",
+            "at most one of smtp_auth_password & smtp_auth_password_file must be configured",
+        ),
+        (
+            g.rocketchat_token.is_some(),
+            !g.rocketchat_token_file.is_empty(),
+            "rocketchat_token_file",
+            "at most one of rocketchat_token & rocketchat_token_file must be configured",
+        ),
+        (
+            g.rocketchat_token_id.is_some(),
+            !g.rocketchat_token_id_file.is_empty(),
+            "rocketchat_token_id_file",
+            "at most one of rocketchat_token_id & rocketchat_token_id_file must be configured",
+        ),
+        (
+            !g.smtp_auth_secret.is_empty(),
+            !g.smtp_auth_secret_file.is_empty(),
+            "smtp_auth_secret_file",
+            "at most one of smtp_auth_secret & smtp_auth_secret_file must be configured",
+        ),
+        (
+            !g.wechat_api_secret.is_empty(),
+            !g.wechat_api_secret_file.is_empty(),
+            "wechat_api_secret_file",
+            "at most one of wechat_api_secret & wechat_api_secret_file must be configured",
+        ),
+        (
+            g.mattermost_webhook_url.is_some(),
+            !g.mattermost_webhook_url_file.is_empty(),
+            "mattermost_webhook_url_file",
+            "at most one of mattermost_webhook_url & mattermost_webhook_url_file must be configured",
+        ),
     ];
     // Upstream checks the Slack token/URL combination third.
     for (i, (inline, file, key, message)) in pairs.iter().enumerate() {
         if *inline && *file {
-            v.fail_hint(key, *message, "give the value inline or in a file, not both");
+            v.fail_hint(
+                key,
+                *message,
+                "give the value inline or in a file, not both",
+            );
         }
         if i == 1 {
             check_slack_token_and_url(g, v);

@@ -249,10 +249,18 @@ mod tests {
     #[test]
     fn suggests_typos_and_foreign_keys() {
         let route = ["receiver", "group_by", "repeat_interval", "routes"];
-        assert_eq!(unknown_key_hint("repeat_inteval", &route).as_deref(), Some("did you mean `repeat_interval`?"));
-        assert!(unknown_key_hint("rule_files", &route).is_some_and(|h| h.contains("prometheus.yml")));
+        assert_eq!(
+            unknown_key_hint("repeat_inteval", &route).as_deref(),
+            Some("did you mean `repeat_interval`?")
+        );
+        assert!(
+            unknown_key_hint("rule_files", &route).is_some_and(|h| h.contains("prometheus.yml"))
+        );
         assert!(unknown_key_hint("slack_api_url", &route).is_some_and(|h| h.contains("`global:`")));
-        assert_eq!(closest("webhook_config", &["webhook_configs", "email_configs"]), Some("webhook_configs"));
+        assert_eq!(
+            closest("webhook_config", &["webhook_configs", "email_configs"]),
+            Some("webhook_configs")
+        );
         assert_eq!(closest("zzz", &["receiver"]), None);
     }
 }

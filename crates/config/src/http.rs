@@ -9,7 +9,7 @@ use std::path::Path;
 use tocsin_model::goquote::go_quote;
 
 use crate::common::{ProxyUrl, Secret};
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Decode, Decoder, Value, decode_string_map};
 use crate::render::{Out, Render, key_order};
 use crate::yaml::NodeId;
@@ -143,21 +143,48 @@ fn count_set(values: &[bool]) -> usize {
 }
 
 fn check_tls(c: &mut TlsConfig, v: &mut Checks<'_, '_>) {
-    if count_set(&[!c.ca.is_empty(), !c.ca_file.is_empty(), !c.ca_ref.is_empty()]) > 1 {
-        v.fail("ca_file", "at most one of ca, ca_file & ca_ref must be configured");
+    if count_set(&[
+        !c.ca.is_empty(),
+        !c.ca_file.is_empty(),
+        !c.ca_ref.is_empty(),
+    ]) > 1
+    {
+        v.fail(
+            "ca_file",
+            "at most one of ca, ca_file & ca_ref must be configured",
+        );
     }
-    if count_set(&[!c.cert.is_empty(), !c.cert_file.is_empty(), !c.cert_ref.is_empty()]) > 1 {
-        v.fail("cert_file", "at most one of cert, cert_file & cert_ref must be configured");
+    if count_set(&[
+        !c.cert.is_empty(),
+        !c.cert_file.is_empty(),
+        !c.cert_ref.is_empty(),
+    ]) > 1
+    {
+        v.fail(
+            "cert_file",
+            "at most one of cert, cert_file & cert_ref must be configured",
+        );
     }
-    if count_set(&[!c.key.is_empty(), !c.key_file.is_empty(), !c.key_ref.is_empty()]) > 1 {
-        v.fail("key_file", "at most one of key and key_file must be configured");
+    if count_set(&[
+        !c.key.is_empty(),
+        !c.key_file.is_empty(),
+        !c.key_ref.is_empty(),
+    ]) > 1
+    {
+        v.fail(
+            "key_file",
+            "at most one of key and key_file must be configured",
+        );
     }
     let using_cert = !c.cert.is_empty() || !c.cert_file.is_empty() || !c.cert_ref.is_empty();
     let using_key = !c.key.is_empty() || !c.key_file.is_empty() || !c.key_ref.is_empty();
     if using_cert && !using_key {
         v.fail("cert_file", "exactly one of key or key_file must be configured when a client certificate is configured");
     } else if using_key && !using_cert {
-        v.fail("key_file", "exactly one of cert or cert_file must be configured when a client key is configured");
+        v.fail(
+            "key_file",
+            "exactly one of cert or cert_file must be configured when a client key is configured",
+        );
     }
 }
 
@@ -263,7 +290,11 @@ impl Decode for Headers {
 
 impl Render for Headers {
     fn render(&self) -> Out {
-        let mut entries: Vec<(Out, Out)> = self.0.iter().map(|(k, v)| (Out::Str(k.clone()), v.render())).collect();
+        let mut entries: Vec<(Out, Out)> = self
+            .0
+            .iter()
+            .map(|(k, v)| (Out::Str(k.clone()), v.render()))
+            .collect();
         entries.sort_by(|a, b| key_order(&a.0, &b.0));
         Out::Map(entries)
     }
@@ -275,13 +306,20 @@ impl Render for Headers {
 
 /// Go's `http.CanonicalHeaderKey`.
 pub(crate) fn canonical_header_key(name: &str) -> String {
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
         return name.to_owned();
     }
     let mut upper = true;
     name.chars()
         .map(|c| {
-            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            let out = if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
             upper = c == '-';
             out
         })
@@ -343,23 +381,44 @@ config_struct! {
 }
 
 fn check_oauth2(c: &mut OAuth2, v: &mut Checks<'_, '_>) {
-    check_proxy(&c.proxy_url, &c.no_proxy, c.proxy_from_environment, &c.proxy_connect_header, v);
+    check_proxy(
+        &c.proxy_url,
+        &c.no_proxy,
+        c.proxy_from_environment,
+        &c.proxy_connect_header,
+        v,
+    );
 }
 
 /// prometheus/common `ProxyConfig.Validate`.
-fn check_proxy(url: &Option<ProxyUrl>, no_proxy: &str, from_env: bool, connect: &ProxyHeader, v: &mut Checks<'_, '_>) {
+fn check_proxy(
+    url: &Option<ProxyUrl>,
+    no_proxy: &str,
+    from_env: bool,
+    connect: &ProxyHeader,
+    v: &mut Checks<'_, '_>,
+) {
     let has_url = url.as_ref().is_some_and(|u| !u.0.to_string().is_empty());
     if !connect.0.is_empty() && !from_env && !has_url {
         v.fail("proxy_connect_header", "if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured");
     }
     if from_env && has_url {
-        v.fail("proxy_from_environment", "if proxy_from_environment is configured, proxy_url must not be configured");
+        v.fail(
+            "proxy_from_environment",
+            "if proxy_from_environment is configured, proxy_url must not be configured",
+        );
     }
     if from_env && !no_proxy.is_empty() {
-        v.fail("no_proxy", "if proxy_from_environment is configured, no_proxy must not be configured");
+        v.fail(
+            "no_proxy",
+            "if proxy_from_environment is configured, no_proxy must not be configured",
+        );
     }
     if url.is_none() && !no_proxy.is_empty() {
-        v.fail("no_proxy", "if no_proxy is configured, proxy_url must also be configured");
+        v.fail(
+            "no_proxy",
+            "if no_proxy is configured, proxy_url must also be configured",
+        );
     }
 }
 
@@ -401,26 +460,50 @@ config_struct! {
 /// (bearer token → authorization, default authorization type).
 fn check_http(c: &mut HttpClientConfig, v: &mut Checks<'_, '_>) {
     if !c.bearer_token.is_empty() && !c.bearer_token_file.is_empty() {
-        v.fail("bearer_token_file", "at most one of bearer_token & bearer_token_file must be configured");
+        v.fail(
+            "bearer_token_file",
+            "at most one of bearer_token & bearer_token_file must be configured",
+        );
     }
     let has_bearer = !c.bearer_token.is_empty() || !c.bearer_token_file.is_empty();
     if (c.basic_auth.is_some() || c.oauth2.is_some()) && has_bearer {
         v.fail("bearer_token", "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
     }
     if let Some(b) = &c.basic_auth {
-        if count_set(&[!b.username.is_empty(), !b.username_file.is_empty(), !b.username_ref.is_empty()]) > 1 {
+        if count_set(&[
+            !b.username.is_empty(),
+            !b.username_file.is_empty(),
+            !b.username_ref.is_empty(),
+        ]) > 1
+        {
             v.fail("basic_auth", "at most one of basic_auth username, username_file & username_ref must be configured");
         }
-        if count_set(&[!b.password.is_empty(), !b.password_file.is_empty(), !b.password_ref.is_empty()]) > 1 {
+        if count_set(&[
+            !b.password.is_empty(),
+            !b.password_file.is_empty(),
+            !b.password_ref.is_empty(),
+        ]) > 1
+        {
             v.fail("basic_auth", "at most one of basic_auth password, password_file & password_ref must be configured");
         }
     }
     if let Some(a) = &mut c.authorization {
         if has_bearer {
-            v.fail("authorization", "authorization is not compatible with bearer_token & bearer_token_file");
+            v.fail(
+                "authorization",
+                "authorization is not compatible with bearer_token & bearer_token_file",
+            );
         }
-        if count_set(&[!a.credentials.is_empty(), !a.credentials_file.is_empty(), !a.credentials_ref.is_empty()]) > 1 {
-            v.fail("authorization", "at most one of authorization credentials & credentials_file must be configured");
+        if count_set(&[
+            !a.credentials.is_empty(),
+            !a.credentials_file.is_empty(),
+            !a.credentials_ref.is_empty(),
+        ]) > 1
+        {
+            v.fail(
+                "authorization",
+                "at most one of authorization credentials & credentials_file must be configured",
+            );
         }
         a.auth_type = a.auth_type.trim().to_owned();
         if a.auth_type.is_empty() {
@@ -434,7 +517,10 @@ fn check_http(c: &mut HttpClientConfig, v: &mut Checks<'_, '_>) {
             );
         }
         if c.basic_auth.is_some() || c.oauth2.is_some() {
-            v.fail("authorization", "at most one of basic_auth, oauth2 & authorization must be configured");
+            v.fail(
+                "authorization",
+                "at most one of basic_auth, oauth2 & authorization must be configured",
+            );
         }
     } else {
         if !c.bearer_token.is_empty() {
@@ -454,7 +540,10 @@ fn check_http(c: &mut HttpClientConfig, v: &mut Checks<'_, '_>) {
     }
     if let Some(o) = &c.oauth2 {
         if c.basic_auth.is_some() {
-            v.fail("oauth2", "at most one of basic_auth, oauth2 & authorization must be configured");
+            v.fail(
+                "oauth2",
+                "at most one of basic_auth, oauth2 & authorization must be configured",
+            );
         }
         if o.client_id.is_empty() {
             v.fail("oauth2", "oauth2 client_id must be configured");
@@ -463,22 +552,46 @@ fn check_http(c: &mut HttpClientConfig, v: &mut Checks<'_, '_>) {
             v.fail("oauth2", "oauth2 token_url must be configured");
         }
         if o.grant_type == "urn:ietf:params:oauth:grant-type:jwt-bearer" {
-            if count_set(&[!o.client_certificate_key.is_empty(), !o.client_certificate_key_file.is_empty(), !o.client_certificate_key_ref.is_empty()]) > 1 {
+            if count_set(&[
+                !o.client_certificate_key.is_empty(),
+                !o.client_certificate_key_file.is_empty(),
+                !o.client_certificate_key_ref.is_empty(),
+            ]) > 1
+            {
                 v.fail("oauth2", "at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=urn:ietf:params:oauth:grant-type:jwt-bearer");
             }
-            if !o.signature_algorithm.is_empty() && !["RS256", "RS384", "RS512"].contains(&o.signature_algorithm.as_str()) {
-                v.fail("oauth2", "valid signature algorithms are RS256, RS384 and RS512");
+            if !o.signature_algorithm.is_empty()
+                && !["RS256", "RS384", "RS512"].contains(&o.signature_algorithm.as_str())
+            {
+                v.fail(
+                    "oauth2",
+                    "valid signature algorithms are RS256, RS384 and RS512",
+                );
             }
-        } else if count_set(&[!o.client_secret.is_empty(), !o.client_secret_file.is_empty(), !o.client_secret_ref.is_empty()]) > 1 {
+        } else if count_set(&[
+            !o.client_secret.is_empty(),
+            !o.client_secret_file.is_empty(),
+            !o.client_secret_ref.is_empty(),
+        ]) > 1
+        {
             v.fail("oauth2", "at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials");
         }
     }
-    check_proxy(&c.proxy_url, &c.no_proxy, c.proxy_from_environment, &c.proxy_connect_header, v);
+    check_proxy(
+        &c.proxy_url,
+        &c.no_proxy,
+        c.proxy_from_environment,
+        &c.proxy_connect_header,
+        v,
+    );
     if let Some(h) = &c.http_headers {
         for name in h.0.keys() {
             let canonical = canonical_header_key(name);
             if RESERVED_HEADERS.contains(&canonical.as_str()) {
-                v.fail("http_headers", format!("setting header {} is not allowed", go_quote(&canonical)));
+                v.fail(
+                    "http_headers",
+                    format!("setting header {} is not allowed", go_quote(&canonical)),
+                );
             }
         }
     }

@@ -12,7 +12,7 @@
 
 pub mod common;
 mod config;
-pub mod decode;
+mod decode;
 pub mod diagnostic;
 pub mod event_recorder;
 pub mod global;

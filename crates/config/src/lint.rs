@@ -12,6 +12,7 @@
 //!   directory rather than the configuration file's directory;
 //! * template globs that match no file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tocsin_model::{MatchType, Matcher, PromDuration};
@@ -26,7 +27,12 @@ use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle};
 const DEFAULT_GROUP_INTERVAL: u64 = 5 * 60;
 const DEFAULT_REPEAT_INTERVAL: u64 = 4 * 60 * 60;
 
-pub(crate) fn lint_config(config: &Config, marks: &RouteMarks, base_dir: Option<&Path>, cx: &mut Decoder<'_>) {
+pub(crate) fn lint_config(
+    config: &Config,
+    marks: &RouteMarks,
+    base_dir: Option<&Path>,
+    cx: &mut Decoder<'_>,
+) {
     unused_receivers(config, cx);
     unreachable_routes(&config.route, marks, cx);
     regex_like_equality(config, marks, cx);
@@ -51,25 +57,57 @@ fn unused_receivers(config: &Config, cx: &mut Decoder<'_>) {
     }
 }
 
+/// How many earlier siblings sharing a first matcher are compared per route.
+const SHADOW_CANDIDATES: usize = 64;
+
 fn same_matcher(a: &Matcher, b: &Matcher) -> bool {
     a.name == b.name && a.value == b.value && a.kind == b.kind
 }
 
 /// A route is shadowed when an earlier sibling without `continue` has a
 /// subset of its matchers: every alert it would take is taken first.
+/// Earlier siblings are indexed by their first matcher and at most
+/// [`SHADOW_CANDIDATES`] of them are examined per route, so this stays
+/// linear in the number of routes.
 fn unreachable_routes(route: &Route, marks: &RouteMarks, cx: &mut Decoder<'_>) {
+    let key = |m: &'_ Matcher| -> (String, String, MatchType) {
+        (m.name.clone(), m.value.clone(), m.kind)
+    };
+    let mut catch_all: Option<usize> = None;
+    let mut by_first: HashMap<(String, String, MatchType), Vec<usize>> = HashMap::new();
     for (i, child) in route.routes.iter().enumerate() {
-        let shadow = route.routes[..i]
-            .iter()
-            .enumerate()
-            .find(|(_, earlier)| !earlier.r#continue && earlier.matchers.iter().all(|m| child.matchers.iter().any(|c| same_matcher(m, c))));
-        if let Some((j, earlier)) = shadow {
-            let at = marks.children.get(i).and_then(|m| m.node).or(child.position);
-            let earlier_line = marks.children.get(j).and_then(|m| m.node).map(|m| m.line).unwrap_or(0);
+        let shadow = catch_all.or_else(|| {
+            child.matchers.iter().find_map(|m| {
+                by_first
+                    .get(&key(m))?
+                    .iter()
+                    .copied()
+                    .take(SHADOW_CANDIDATES)
+                    .find(|&j| {
+                        route.routes[j]
+                            .matchers
+                            .iter()
+                            .all(|e| child.matchers.iter().any(|c| same_matcher(e, c)))
+                    })
+            })
+        });
+        if let Some(j) = shadow {
+            let earlier = &route.routes[j];
+            let at = marks
+                .children
+                .get(i)
+                .and_then(|m| m.node)
+                .or(child.position);
+            let earlier_line = marks
+                .children
+                .get(j)
+                .and_then(|m| m.node)
+                .map(|m| m.line)
+                .unwrap_or(0);
             let why = if earlier.matchers.is_empty() {
-                "has no matchers".to_owned()
+                "has no matchers"
             } else {
-                "matches every alert this route matches".to_owned()
+                "matches every alert this route matches"
             };
             cx.warning(
                 at,
@@ -78,6 +116,14 @@ fn unreachable_routes(route: &Route, marks: &RouteMarks, cx: &mut Decoder<'_>) {
                     "the sibling route at line {earlier_line} {why} and does not set `continue: true`; reorder the routes or add `continue: true` there"
                 )),
             );
+        }
+        if !child.r#continue {
+            match child.matchers.first() {
+                None => {
+                    catch_all.get_or_insert(i);
+                }
+                Some(first) => by_first.entry(key(first)).or_default().push(i),
+            }
         }
     }
     for (child, child_marks) in route.routes.iter().zip(&marks.children) {
@@ -145,7 +191,11 @@ fn interval_order(route: &Route, group: PromDuration, repeat: PromDuration, cx: 
 
 fn unmatched_templates(config: &Config, dir: &Path, cx: &mut Decoder<'_>) {
     for pattern in &config.templates {
-        let full = if Path::new(pattern).is_absolute() { pattern.clone() } else { dir.join(pattern).to_string_lossy().into_owned() };
+        let full = if Path::new(pattern).is_absolute() {
+            pattern.clone()
+        } else {
+            dir.join(pattern).to_string_lossy().into_owned()
+        };
         let matched = glob::glob(&full).map(|mut paths| paths.next().is_some());
         match matched {
             Ok(true) => {}
@@ -154,7 +204,11 @@ fn unmatched_templates(config: &Config, dir: &Path, cx: &mut Decoder<'_>) {
                 format!("template glob {pattern:?} matches no file"),
                 Some("Alertmanager accepts this, but none of your templates will be loaded".into()),
             ),
-            Err(e) => cx.warning(None, format!("template glob {pattern:?} is not a valid pattern: {e}"), None),
+            Err(e) => cx.warning(
+                None,
+                format!("template glob {pattern:?} is not a valid pattern: {e}"),
+                None,
+            ),
         }
     }
 }
@@ -186,20 +240,31 @@ pub(crate) fn lint_document(doc: &Document, text: &str, cx: &mut Decoder<'_>) {
                     };
                     comment_emptied_value(doc, text, key, v, cx);
                     relative_file_path(doc, key, v, under_http_config, cx);
-                    let inside = under_http_config || key == "http_config" || key == "event_recorder";
+                    let inside =
+                        under_http_config || key == "http_config" || key == "event_recorder";
                     stack.push((v, inside));
                 }
             }
-            NodeKind::Sequence(items) => stack.extend(items.iter().map(|&i| (i, under_http_config))),
+            NodeKind::Sequence(items) => {
+                stack.extend(items.iter().map(|&i| (i, under_http_config)))
+            }
             NodeKind::Scalar(_) | NodeKind::Alias { .. } => {}
         }
     }
 }
 
 /// `channel: #alerts` — the `#` starts a comment, so the value is empty.
-fn comment_emptied_value(doc: &Document, text: &str, key: &str, value: NodeId, cx: &mut Decoder<'_>) {
+fn comment_emptied_value(
+    doc: &Document,
+    text: &str,
+    key: &str,
+    value: NodeId,
+    cx: &mut Decoder<'_>,
+) {
     let Some(node) = doc.node(value) else { return };
-    let NodeKind::Scalar(s) = &node.kind else { return };
+    let NodeKind::Scalar(s) = &node.kind else {
+        return;
+    };
     if !(s.value.is_empty() && s.style == ScalarStyle::Plain && s.tag.is_none()) {
         return;
     }
@@ -208,14 +273,22 @@ fn comment_emptied_value(doc: &Document, text: &str, key: &str, value: NodeId, c
     // The parser places an empty value at the `:` that precedes it.
     let trimmed = line.trim_start();
     let trimmed = trimmed.strip_prefix(':').unwrap_or(trimmed).trim_start();
-    let Some(comment) = trimmed.strip_prefix('#') else { return };
+    let Some(comment) = trimmed.strip_prefix('#') else {
+        return;
+    };
     if comment.is_empty() || comment.starts_with(' ') || comment.starts_with('#') {
         return;
     }
     let word = comment.split_whitespace().next().unwrap_or(comment);
     let hash_offset = node.mark.offset + (line.len() - trimmed.len());
-    let skipped = text.get(node.mark.offset..hash_offset).map_or(0, |s| s.chars().count());
-    let at = crate::yaml::Mark { line: node.mark.line, column: node.mark.column + skipped as u32, offset: hash_offset };
+    let skipped = text
+        .get(node.mark.offset..hash_offset)
+        .map_or(0, |s| s.chars().count());
+    let at = crate::yaml::Mark {
+        line: node.mark.line,
+        column: node.mark.column + skipped as u32,
+        offset: hash_offset,
+    };
     cx.warning(
         Some(at),
         format!("`{key}` is empty: `#{word}` starts a YAML comment, not a value"),
@@ -226,12 +299,20 @@ fn comment_emptied_value(doc: &Document, text: &str, key: &str, value: NodeId, c
 /// Upstream joins relative paths with the config file's directory only
 /// inside `http_config` (and event recorder outputs); other `*_file`
 /// settings are opened relative to the process' working directory.
-fn relative_file_path(doc: &Document, key: &str, value: NodeId, under_http_config: bool, cx: &mut Decoder<'_>) {
+fn relative_file_path(
+    doc: &Document,
+    key: &str,
+    value: NodeId,
+    under_http_config: bool,
+    cx: &mut Decoder<'_>,
+) {
     if under_http_config || key == "http_config" || !key.ends_with("_file") {
         return;
     }
     let Some(node) = doc.node(value) else { return };
-    let NodeKind::Scalar(s) = &node.kind else { return };
+    let NodeKind::Scalar(s) = &node.kind else {
+        return;
+    };
     if s.value.is_empty() || Path::new(&s.value).is_absolute() {
         return;
     }

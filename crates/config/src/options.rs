@@ -19,7 +19,10 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { matcher_mode: ParseMode::Fallback, max_bytes: DEFAULT_MAX_BYTES }
+        LoadOptions {
+            matcher_mode: ParseMode::Fallback,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tocsin_model::goquote::go_quote;
 
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Spanned};
 use crate::notifiers::*;
 use crate::render::{Out, Render, push_field};
@@ -49,20 +49,24 @@ config_struct! {
 
 fn check_receiver(r: &mut RawReceiver, v: &mut Checks<'_, '_>) {
     if r.name.value.is_empty() {
-        v.fail_hint("name", "missing name in receiver", "every receiver needs a `name:` that routes refer to");
+        v.fail_hint(
+            "name",
+            "missing name in receiver",
+            "every receiver needs a `name:` that routes refer to",
+        );
         return;
     }
-    if let Some(label) = r.labels.get("name") {
-        if *label != r.name.value {
-            v.fail(
-                "labels",
-                format!(
-                    "receiver label \"name\" must match receiver name {}, got {}",
-                    go_quote(&r.name.value),
-                    go_quote(label)
-                ),
-            );
-        }
+    if let Some(label) = r.labels.get("name")
+        && *label != r.name.value
+    {
+        v.fail(
+            "labels",
+            format!(
+                "receiver label \"name\" must match receiver name {}, got {}",
+                go_quote(&r.name.value),
+                go_quote(label)
+            ),
+        );
     }
     r.labels.insert("name".into(), r.name.value.clone());
 }

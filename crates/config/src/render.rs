@@ -40,7 +40,12 @@ pub trait Render {
 }
 
 /// Append `key: value` unless `omit_empty` and the value is zero.
-pub(crate) fn push_field<T: Render + ?Sized>(fields: &mut Vec<(Out, Out)>, key: &str, value: &T, omit_empty: bool) {
+pub(crate) fn push_field<T: Render + ?Sized>(
+    fields: &mut Vec<(Out, Out)>,
+    key: &str,
+    value: &T,
+    omit_empty: bool,
+) {
     if omit_empty && value.is_zero() {
         return;
     }
@@ -112,7 +117,10 @@ impl<T: Render> Render for Vec<T> {
 
 impl<V: Render> Render for BTreeMap<String, V> {
     fn render(&self) -> Out {
-        let mut entries: Vec<(Out, Out)> = self.iter().map(|(k, v)| (Out::Str(k.clone()), v.render())).collect();
+        let mut entries: Vec<(Out, Out)> = self
+            .iter()
+            .map(|(k, v)| (Out::Str(k.clone()), v.render()))
+            .collect();
         entries.sort_by(|a, b| key_order(&a.0, &b.0));
         Out::Map(entries)
     }
@@ -132,7 +140,10 @@ impl Render for Value {
             Value::String(s) => Out::Str(s.clone()),
             Value::Sequence(items) => Out::Seq(items.iter().map(Render::render).collect()),
             Value::Mapping(entries) => {
-                let mut out: Vec<(Out, Out)> = entries.iter().map(|(k, v)| (k.render(), v.render())).collect();
+                let mut out: Vec<(Out, Out)> = entries
+                    .iter()
+                    .map(|(k, v)| (k.render(), v.render()))
+                    .collect();
                 out.sort_by(|a, b| key_order(&a.0, &b.0));
                 Out::Map(out)
             }
@@ -197,7 +208,9 @@ fn key_less(a: &Out, b: &Out) -> bool {
             _ => false,
         };
     }
-    let (Out::Str(a), Out::Str(b)) = (a, b) else { return ak < bk };
+    let (Out::Str(a), Out::Str(b)) = (a, b) else {
+        return ak < bk;
+    };
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut i = 0;
@@ -228,12 +241,16 @@ fn key_less(a: &Out, b: &Out) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -254,10 +271,18 @@ pub(crate) fn go_float(f: f64) -> String {
         return ".nan".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { ".inf".into() } else { "-.inf".into() };
+        return if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     // Shortest round-trip digits and decimal exponent.
     let sci = format!("{:e}", f.abs());
@@ -267,7 +292,11 @@ pub(crate) fn go_float(f: f64) -> String {
     let sign = if f < 0.0 { "-" } else { "" };
     if !(-4..6).contains(&exp) {
         let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let esign = if exp < 0 { '-' } else { '+' };
         return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
     }
@@ -324,7 +353,12 @@ struct Emitter {
 
 impl Emitter {
     fn new() -> Self {
-        Emitter { out: String::new(), column: 0, whitespace: true, indention: true }
+        Emitter {
+            out: String::new(),
+            column: 0,
+            whitespace: true,
+            indention: true,
+        }
     }
 
     fn put(&mut self, c: char) {
@@ -349,7 +383,13 @@ impl Emitter {
         self.indention = true;
     }
 
-    fn indicator(&mut self, text: &str, need_whitespace: bool, is_whitespace: bool, is_indention: bool) {
+    fn indicator(
+        &mut self,
+        text: &str,
+        need_whitespace: bool,
+        is_whitespace: bool,
+        is_indention: bool,
+    ) {
         if need_whitespace && !self.whitespace {
             self.put(' ');
         }
@@ -363,17 +403,27 @@ impl Emitter {
     /// Emit `node` whose enclosing block has indentation `indent`.
     fn node(&mut self, node: &Out, context: Context, indent: i64) {
         match node {
-            Out::Seq(items) if !items.is_empty() && context != Context::Flow && context != Context::Key => {
+            Out::Seq(items)
+                if !items.is_empty() && context != Context::Flow && context != Context::Key =>
+            {
                 // Sequences directly under a mapping key are not indented.
                 let indentless = context == Context::MappingValue && !self.indention;
-                let own = if indent < 0 { 0 } else if indentless { indent } else { indent + BEST_INDENT };
+                let own = if indent < 0 {
+                    0
+                } else if indentless {
+                    indent
+                } else {
+                    indent + BEST_INDENT
+                };
                 for item in items {
                     self.write_indent(own);
                     self.indicator("-", true, false, true);
                     self.node(item, Context::SequenceItem, own);
                 }
             }
-            Out::Map(entries) if !entries.is_empty() && context != Context::Flow && context != Context::Key => {
+            Out::Map(entries)
+                if !entries.is_empty() && context != Context::Flow && context != Context::Key =>
+            {
                 let own = if indent < 0 { 0 } else { indent + BEST_INDENT };
                 for (key, value) in entries {
                     self.write_indent(own);
@@ -393,7 +443,11 @@ impl Emitter {
 
     fn flow_sequence(&mut self, items: &[Out], indent: i64) {
         self.indicator("[", true, true, false);
-        let own = if indent < 0 { BEST_INDENT } else { indent + BEST_INDENT };
+        let own = if indent < 0 {
+            BEST_INDENT
+        } else {
+            indent + BEST_INDENT
+        };
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.indicator(",", false, false, false);
@@ -408,7 +462,11 @@ impl Emitter {
 
     fn flow_mapping(&mut self, entries: &[(Out, Out)], indent: i64) {
         self.indicator("{", true, true, false);
-        let own = if indent < 0 { BEST_INDENT } else { indent + BEST_INDENT };
+        let own = if indent < 0 {
+            BEST_INDENT
+        } else {
+            indent + BEST_INDENT
+        };
         for (i, (key, value)) in entries.iter().enumerate() {
             if i > 0 {
                 self.indicator(",", false, false, false);
@@ -446,7 +504,11 @@ impl Emitter {
             style = Style::Double;
         }
         // Scalars are written one indentation step deeper than their block.
-        let own = if indent < 0 { BEST_INDENT } else { indent + BEST_INDENT };
+        let own = if indent < 0 {
+            BEST_INDENT
+        } else {
+            indent + BEST_INDENT
+        };
         let allow_breaks = !simple_key;
         match style {
             Style::Plain => self.plain(value, allow_breaks, own),
@@ -467,7 +529,11 @@ impl Emitter {
         while i < chars.len() {
             let c = chars[i];
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && chars.get(i + 1) != Some(&' ') {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && chars.get(i + 1) != Some(&' ')
+                {
                     self.write_indent(indent);
                 } else {
                     self.put(c);
@@ -579,7 +645,12 @@ impl Emitter {
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < chars.len() {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i + 1 < chars.len()
+                {
                     self.write_indent(indent);
                     if chars.get(i + 1) == Some(&' ') {
                         self.put('\\');
@@ -710,7 +781,8 @@ fn analyze(value: &str) -> Analysis {
         flow_indicators = true;
     }
     let (mut line_breaks, mut special) = (false, false);
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
@@ -719,7 +791,8 @@ fn analyze(value: &str) -> Analysis {
         let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| n == ' ' || n == '\t');
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
                     flow_indicators = true;
                     block_indicators = true;
                 }
@@ -828,23 +901,43 @@ mod tests {
     use super::*;
 
     fn map(entries: Vec<(&str, Out)>) -> Out {
-        Out::Map(entries.into_iter().map(|(k, v)| (Out::Str(k.into()), v)).collect())
+        Out::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Out::Str(k.into()), v))
+                .collect(),
+        )
     }
 
     #[test]
     fn block_layout_matches_yaml_v2() {
         // Layout produced by gopkg.in/yaml.v2 v2.4.0 for the same MapSlice.
         let doc = map(vec![
-            ("global", map(vec![("resolve_timeout", Out::Str("5m".into())), ("smtp_require_tls", Out::Bool(true))])),
+            (
+                "global",
+                map(vec![
+                    ("resolve_timeout", Out::Str("5m".into())),
+                    ("smtp_require_tls", Out::Bool(true)),
+                ]),
+            ),
             (
                 "receivers",
                 Out::Seq(vec![map(vec![
                     ("name", Out::Str("x".into())),
-                    ("webhook_configs", Out::Seq(vec![map(vec![("url", Out::Str("<secret>".into()))])])),
+                    (
+                        "webhook_configs",
+                        Out::Seq(vec![map(vec![("url", Out::Str("<secret>".into()))])]),
+                    ),
                 ])]),
             ),
             ("templates", Out::Seq(vec![])),
-            ("weekdays", Out::FlowSeq(vec![Out::Str("monday:friday".into()), Out::Str("1:5".into())])),
+            (
+                "weekdays",
+                Out::FlowSeq(vec![
+                    Out::Str("monday:friday".into()),
+                    Out::Str("1:5".into()),
+                ]),
+            ),
         ]);
         assert_eq!(
             emit(&doc),
@@ -880,9 +973,18 @@ mod tests {
 
     #[test]
     fn keys_sort_like_yaml_v2() {
-        let mut keys: Vec<Out> = ["b", "a10", "a2", "A", "_x"].iter().map(|s| Out::Str((*s).into())).collect();
+        let mut keys: Vec<Out> = ["b", "a10", "a2", "A", "_x"]
+            .iter()
+            .map(|s| Out::Str((*s).into()))
+            .collect();
         keys.sort_by(key_order);
-        let sorted: Vec<String> = keys.iter().map(|k| match k { Out::Str(s) => s.clone(), _ => String::new() }).collect();
+        let sorted: Vec<String> = keys
+            .iter()
+            .map(|k| match k {
+                Out::Str(s) => s.clone(),
+                _ => String::new(),
+            })
+            .collect();
         // Order printed by yaml.v2 v2.4.0 for the same map keys.
         assert_eq!(sorted, ["_x", "A", "a2", "a10", "b"]);
     }

@@ -12,7 +12,7 @@ use tocsin_model::goquote::go_quote;
 use tocsin_model::{Matcher, PromDuration};
 
 use crate::common::{MatchRegexps, MatcherList, equality_matchers, regex_matchers, sort_matchers};
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Decode, Decoder, Spanned, decode_string_map};
 use crate::render::{Out, Render, push_field};
 use crate::yaml::{Mark, NodeId};
@@ -95,7 +95,10 @@ impl Decode for RouteLabels {
         decode_string_map(&mut self.0, id, cx, "model.LabelSet");
         for (name, value) in &self.0 {
             if name.is_empty() {
-                cx.decode_error(value.mark, format!("{} is not a valid label name", go_quote(name)));
+                cx.decode_error(
+                    value.mark,
+                    format!("{} is not a valid label name", go_quote(name)),
+                );
             }
         }
     }
@@ -147,7 +150,10 @@ fn check_route(r: &mut RawRoute, v: &mut Checks<'_, '_>) {
     }
     for name in r.labels.0.keys() {
         if !v.cx.options.is_valid_label_name(name) {
-            v.fail("labels", format!("invalid label name {} in route labels", go_quote(name)));
+            v.fail(
+                "labels",
+                format!("invalid label name {} in route labels", go_quote(name)),
+            );
         }
     }
     if let Some(group_by) = &r.group_by.value {
@@ -157,7 +163,13 @@ fn check_route(r: &mut RawRoute, v: &mut Checks<'_, '_>) {
             if label.value == "..." {
                 all = true;
             } else if !v.cx.options.is_valid_label_name(&label.value) {
-                v.cx.decode_error(label.mark, format!("invalid label name {} in group_by list", go_quote(&label.value)));
+                v.cx.decode_error(
+                    label.mark,
+                    format!(
+                        "invalid label name {} in group_by list",
+                        go_quote(&label.value)
+                    ),
+                );
             } else {
                 names.push(&label.value);
             }
@@ -175,7 +187,10 @@ fn check_route(r: &mut RawRoute, v: &mut Checks<'_, '_>) {
                 continue;
             }
             if seen.contains(&label.value.as_str()) {
-                v.cx.decode_error(label.mark, format!("duplicated label {} in group_by", go_quote(&label.value)));
+                v.cx.decode_error(
+                    label.mark,
+                    format!("duplicated label {} in group_by", go_quote(&label.value)),
+                );
             }
             seen.push(&label.value);
         }
@@ -216,16 +231,30 @@ impl RawRoute {
                 GroupBy::Labels(list.iter().map(|l| l.value.clone()).collect())
             }
         });
-        let matchers_mark = self.match_equal.mark.or(self.match_re.mark).or(self.matchers.mark);
+        let matchers_mark = self
+            .match_equal
+            .mark
+            .or(self.match_re.mark)
+            .or(self.matchers.mark);
         let mut marks = RouteMarks {
             node,
             receiver: self.receiver.mark,
             continue_: self.continue_.mark,
             matchers: matchers_mark,
             mute: self.mute_time_intervals.mark,
-            mute_items: self.mute_time_intervals.value.iter().map(|s| s.mark).collect(),
+            mute_items: self
+                .mute_time_intervals
+                .value
+                .iter()
+                .map(|s| s.mark)
+                .collect(),
             active: self.active_time_intervals.mark,
-            active_items: self.active_time_intervals.value.iter().map(|s| s.mark).collect(),
+            active_items: self
+                .active_time_intervals
+                .value
+                .iter()
+                .map(|s| s.mark)
+                .collect(),
             children: Vec::new(),
         };
         let mut routes = Vec::with_capacity(self.routes.len());
@@ -239,12 +268,27 @@ impl RawRoute {
             group_by,
             r#continue: self.continue_.value,
             matchers,
-            mute_time_intervals: self.mute_time_intervals.value.into_iter().map(|s| s.value).collect(),
-            active_time_intervals: self.active_time_intervals.value.into_iter().map(|s| s.value).collect(),
+            mute_time_intervals: self
+                .mute_time_intervals
+                .value
+                .into_iter()
+                .map(|s| s.value)
+                .collect(),
+            active_time_intervals: self
+                .active_time_intervals
+                .value
+                .into_iter()
+                .map(|s| s.value)
+                .collect(),
             group_wait: self.group_wait.value,
             group_interval: self.group_interval.value,
             repeat_interval: self.repeat_interval.value,
-            labels: self.labels.0.into_iter().map(|(k, v)| (k, v.value)).collect(),
+            labels: self
+                .labels
+                .0
+                .into_iter()
+                .map(|(k, v)| (k, v.value))
+                .collect(),
             routes,
             written: WrittenMatchers {
                 equal: self.match_equal.value,
@@ -260,7 +304,12 @@ impl RawRoute {
 impl Render for Route {
     fn render(&self) -> Out {
         let mut f = Vec::new();
-        push_field(&mut f, "receiver", &self.receiver.clone().unwrap_or_default(), true);
+        push_field(
+            &mut f,
+            "receiver",
+            &self.receiver.clone().unwrap_or_default(),
+            true,
+        );
         let group_by: Vec<String> = match &self.group_by {
             None => Vec::new(),
             Some(GroupBy::All) => vec!["...".into()],
@@ -270,8 +319,18 @@ impl Render for Route {
         push_field(&mut f, "match", &self.written.equal, true);
         push_field(&mut f, "match_re", &self.written.regex, true);
         push_field(&mut f, "matchers", &self.written.matchers, true);
-        push_field(&mut f, "mute_time_intervals", &self.mute_time_intervals, true);
-        push_field(&mut f, "active_time_intervals", &self.active_time_intervals, true);
+        push_field(
+            &mut f,
+            "mute_time_intervals",
+            &self.mute_time_intervals,
+            true,
+        );
+        push_field(
+            &mut f,
+            "active_time_intervals",
+            &self.active_time_intervals,
+            true,
+        );
         push_field(&mut f, "continue", &self.r#continue, false);
         push_field(&mut f, "routes", &self.routes, true);
         push_field(&mut f, "group_wait", &self.group_wait, true);
@@ -306,7 +365,10 @@ config_struct! {
 }
 
 fn check_inhibit_rule(r: &mut RawInhibitRule, v: &mut Checks<'_, '_>) {
-    for (key, map) in [("source_match", &r.source_match), ("target_match", &r.target_match)] {
+    for (key, map) in [
+        ("source_match", &r.source_match),
+        ("target_match", &r.target_match),
+    ] {
         for name in map.keys() {
             if !tocsin_model::labels::is_valid_legacy_label_name(name) {
                 v.fail(key, format!("invalid label name {}", go_quote(name)));
@@ -315,7 +377,13 @@ fn check_inhibit_rule(r: &mut RawInhibitRule, v: &mut Checks<'_, '_>) {
     }
     for label in &r.equal {
         if !v.cx.options.is_valid_label_name(&label.value) {
-            v.cx.decode_error(label.mark, format!("invalid label name {} in equal list", go_quote(&label.value)));
+            v.cx.decode_error(
+                label.mark,
+                format!(
+                    "invalid label name {} in equal list",
+                    go_quote(&label.value)
+                ),
+            );
         }
     }
 }
@@ -326,10 +394,25 @@ impl RawInhibitRule {
             let mut merged = equality_matchers(&equal);
             merged.extend(regex_matchers(&regex));
             merged.extend(list.0.iter().cloned());
-            (merged, WrittenMatchers { equal, regex: regex.0, matchers: list.0 })
+            (
+                merged,
+                WrittenMatchers {
+                    equal,
+                    regex: regex.0,
+                    matchers: list.0,
+                },
+            )
         };
-        let (source_matchers, written_source) = side(self.source_match, self.source_match_re, self.source_matchers);
-        let (target_matchers, written_target) = side(self.target_match, self.target_match_re, self.target_matchers);
+        let (source_matchers, written_source) = side(
+            self.source_match,
+            self.source_match_re,
+            self.source_matchers,
+        );
+        let (target_matchers, written_target) = side(
+            self.target_match,
+            self.target_match_re,
+            self.target_matchers,
+        );
         InhibitRule {
             name: Some(self.name).filter(|n| !n.is_empty()),
             source_matchers,
@@ -348,14 +431,27 @@ impl Render for InhibitRule {
         push_field(&mut f, "name", &self.name.clone().unwrap_or_default(), true);
         push_field(&mut f, "source_match", &self.written_source.equal, true);
         push_field(&mut f, "source_match_re", &self.written_source.regex, true);
-        push_field(&mut f, "source_matchers", &self.written_source.matchers, true);
+        push_field(
+            &mut f,
+            "source_matchers",
+            &self.written_source.matchers,
+            true,
+        );
         push_field(&mut f, "target_match", &self.written_target.equal, true);
         push_field(&mut f, "target_match_re", &self.written_target.regex, true);
-        push_field(&mut f, "target_matchers", &self.written_target.matchers, true);
+        push_field(
+            &mut f,
+            "target_matchers",
+            &self.written_target.matchers,
+            true,
+        );
         push_field(&mut f, "equal", &self.equal, true);
         Out::Map(f)
     }
     fn is_zero(&self) -> bool {
-        self.name.is_none() && self.written_source.is_empty() && self.written_target.is_empty() && self.equal.is_empty()
+        self.name.is_none()
+            && self.written_source.is_empty()
+            && self.written_target.is_empty()
+            && self.equal.is_empty()
     }
 }

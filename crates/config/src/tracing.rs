@@ -3,7 +3,7 @@
 
 use tocsin_model::PromDuration;
 
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Decode, Decoder};
 use crate::http::{Headers, TlsConfig};
 use crate::render::{Out, Render};
@@ -29,7 +29,10 @@ impl Decode for TracingClientType {
         }
         if s != "http" && s != "grpc" {
             let at = cx.mark(id);
-            cx.decode_error(at, format!("expected tracing client type to be to be http or grpc, but got {s}"));
+            cx.decode_error(
+                at,
+                format!("expected tracing client type to be to be http or grpc, but got {s}"),
+            );
             return;
         }
         self.0 = s;
@@ -72,7 +75,10 @@ fn check_tracing(t: &mut TracingConfig, v: &mut Checks<'_, '_>) {
     if !t.compression.is_empty() && t.compression != "gzip" {
         v.fail(
             "compression",
-            format!("invalid compression type {} provided, valid options: gzip", t.compression),
+            format!(
+                "invalid compression type {} provided, valid options: gzip",
+                t.compression
+            ),
         );
     }
 }

@@ -39,7 +39,8 @@ impl Post<'_, '_> {
         self.cx.error(at, message.into(), None, Upstream::Check);
     }
     fn fail_hint(&mut self, at: Option<Mark>, message: impl Into<String>, hint: impl Into<String>) {
-        self.cx.error(at, message.into(), Some(hint.into()), Upstream::Check);
+        self.cx
+            .error(at, message.into(), Some(hint.into()), Upstream::Check);
     }
 }
 
@@ -88,17 +89,31 @@ pub(crate) fn build(raw: RawConfig, cx: &mut Decoder<'_>) -> Built {
         }
     }
 
-    let mute_time_intervals: Vec<_> = raw.mute_time_intervals.into_iter().map(|t| t.value.into_named()).collect();
-    let time_intervals: Vec<_> = raw.time_intervals.into_iter().map(|t| t.value.into_named()).collect();
+    let mute_time_intervals: Vec<_> = raw
+        .mute_time_intervals
+        .into_iter()
+        .map(|t| t.value.into_named())
+        .collect();
+    let time_intervals: Vec<_> = raw
+        .time_intervals
+        .into_iter()
+        .map(|t| t.value.into_named())
+        .collect();
     let mut interval_names: HashSet<&str> = HashSet::new();
     for t in &mute_time_intervals {
         if !interval_names.insert(&t.name) {
-            post.fail(t.position, format!("mute time interval {} is not unique", go_quote(&t.name)));
+            post.fail(
+                t.position,
+                format!("mute time interval {} is not unique", go_quote(&t.name)),
+            );
         }
     }
     for t in &time_intervals {
         if !interval_names.insert(&t.name) {
-            post.fail(t.position, format!("time interval {} is not unique", go_quote(&t.name)));
+            post.fail(
+                t.position,
+                format!("time interval {} is not unique", go_quote(&t.name)),
+            );
         }
     }
     if has_route {
@@ -119,7 +134,11 @@ pub(crate) fn build(raw: RawConfig, cx: &mut Decoder<'_>) -> Built {
     let config = Config {
         global,
         route,
-        inhibit_rules: raw.inhibit_rules.into_iter().map(|r| r.value.into_rule(r.mark)).collect(),
+        inhibit_rules: raw
+            .inhibit_rules
+            .into_iter()
+            .map(|r| r.value.into_rule(r.mark))
+            .collect(),
         receivers,
         templates: raw.templates.into_iter().map(|t| t.value).collect(),
         mute_time_intervals,
@@ -128,7 +147,10 @@ pub(crate) fn build(raw: RawConfig, cx: &mut Decoder<'_>) -> Built {
         event_recorder: raw.event_recorder,
         original: String::new(),
     };
-    Built { config, route_marks }
+    Built {
+        config,
+        route_marks,
+    }
 }
 
 fn check_root(route: &Route, marks: &RouteMarks, route_failed: bool, post: &mut Post<'_, '_>) {
@@ -148,32 +170,56 @@ fn check_root(route: &Route, marks: &RouteMarks, route_failed: bool, post: &mut 
         );
     }
     if !route.mute_time_intervals.is_empty() {
-        post.fail(marks.mute, "root route must not have any mute time intervals");
+        post.fail(
+            marks.mute,
+            "root route must not have any mute time intervals",
+        );
     }
     if !route.active_time_intervals.is_empty() {
-        post.fail(marks.active, "root route must not have any active time intervals");
+        post.fail(
+            marks.active,
+            "root route must not have any active time intervals",
+        );
     }
 }
 
 /// Children before parents, as upstream's `checkReceiver` walks.
-fn check_receivers(route: &Route, marks: &RouteMarks, names: &HashSet<String>, known: &[&str], post: &mut Post<'_, '_>) {
+fn check_receivers(
+    route: &Route,
+    marks: &RouteMarks,
+    names: &HashSet<String>,
+    known: &[&str],
+    post: &mut Post<'_, '_>,
+) {
     for (child, child_marks) in route.routes.iter().zip(&marks.children) {
         check_receivers(child, child_marks, names, known, post);
     }
-    if let Some(receiver) = &route.receiver {
-        if !names.contains(receiver) {
-            let hint = match closest(receiver, known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None if known.is_empty() => "no receivers are defined; add one under `receivers:`".into(),
-                None => format!("defined receivers: {}", known.join(", ")),
-            };
-            post.fail_hint(marks.receiver, format!("undefined receiver {} used in route", go_quote(receiver)), hint);
-        }
+    if let Some(receiver) = &route.receiver
+        && !names.contains(receiver)
+    {
+        let hint = match closest(receiver, known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if known.is_empty() => {
+                "no receivers are defined; add one under `receivers:`".into()
+            }
+            None => format!("defined receivers: {}", known.join(", ")),
+        };
+        post.fail_hint(
+            marks.receiver,
+            format!("undefined receiver {} used in route", go_quote(receiver)),
+            hint,
+        );
     }
 }
 
 /// Children first, then `active_time_intervals`, then `mute_time_intervals`.
-fn check_time_intervals(route: &Route, marks: &RouteMarks, names: &HashSet<&str>, known: &[&str], post: &mut Post<'_, '_>) {
+fn check_time_intervals(
+    route: &Route,
+    marks: &RouteMarks,
+    names: &HashSet<&str>,
+    known: &[&str],
+    post: &mut Post<'_, '_>,
+) {
     for (child, child_marks) in route.routes.iter().zip(&marks.children) {
         check_time_intervals(child, child_marks, names, known, post);
     }
@@ -212,10 +258,24 @@ fn or_str(own: &mut String, global: &str) {
 }
 
 /// Fill one receiver's integrations from `global`, in upstream's order.
-fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mut Post<'_, '_>) -> Receiver {
-    let mut out = Receiver { name: raw.name.value, labels: raw.labels, position, ..Receiver::default() };
+fn inherit(
+    raw: RawReceiver,
+    position: Option<Mark>,
+    g: &GlobalConfig,
+    post: &mut Post<'_, '_>,
+) -> Receiver {
+    let mut out = Receiver {
+        name: raw.name.value,
+        labels: raw.labels,
+        position,
+        ..Receiver::default()
+    };
     /// Null entries: an error for most integrations.
-    fn present<T>(entries: Entries<T>, what: &str, post: &mut Post<'_, '_>) -> Vec<(T, Option<Mark>)> {
+    fn present<T>(
+        entries: Entries<T>,
+        what: &str,
+        post: &mut Post<'_, '_>,
+    ) -> Vec<(T, Option<Mark>)> {
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             match e.value {
@@ -223,7 +283,9 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
                 None => post.fail_hint(
                     e.mark,
                     format!("missing {what} config"),
-                    format!("this `{what}_configs` entry is empty; remove the stray `-` or fill it in"),
+                    format!(
+                        "this `{what}_configs` entry is empty; remove the stray `-` or fill it in"
+                    ),
                 ),
             }
         }
@@ -231,7 +293,10 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
     }
     /// Null entries that upstream replaces by an empty config.
     fn defaulted<T: Default>(entries: Entries<T>) -> Vec<(T, Option<Mark>)> {
-        entries.into_iter().map(|e| (e.value.unwrap_or_default(), e.mark)).collect()
+        entries
+            .into_iter()
+            .map(|e| (e.value.unwrap_or_default(), e.mark))
+            .collect()
     }
 
     for (mut c, _) in present(raw.webhook_configs, "webhook", post) {
@@ -246,11 +311,19 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
             c.smarthost = g.smtp_smarthost.clone();
         }
         if c.smarthost.is_empty() {
-            post.fail_hint(at, "no global SMTP smarthost set", "set `smarthost: host:port` here or `smtp_smarthost` under `global:`");
+            post.fail_hint(
+                at,
+                "no global SMTP smarthost set",
+                "set `smarthost: host:port` here or `smtp_smarthost` under `global:`",
+            );
         }
         or_str(&mut c.from, &g.smtp_from);
         if c.from.is_empty() {
-            post.fail_hint(at, "no global SMTP from set", "set `from:` here or `smtp_from` under `global:`");
+            post.fail_hint(
+                at,
+                "no global SMTP from set",
+                "set `from:` here or `smtp_from` under `global:`",
+            );
         }
         or_str(&mut c.hello, &g.smtp_hello);
         or_str(&mut c.auth_username, &g.smtp_auth_username);
@@ -278,8 +351,12 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
         if c.app_url.is_none() {
             post.fail(at, "no global Slack App URL set");
         }
-        let own_auth = c.http_config.as_ref().is_some_and(|h| h.authorization.is_some());
-        if c.app_token.is_empty() && c.app_token_file.is_empty() && !own_auth && c.api_url.is_none() {
+        let own_auth = c
+            .http_config
+            .as_ref()
+            .is_some_and(|h| h.authorization.is_some());
+        if c.app_token.is_empty() && c.app_token_file.is_empty() && !own_auth && c.api_url.is_none()
+        {
             c.app_token = g.slack_app_token.clone();
             c.app_token_file.clone_from(&g.slack_app_token_file);
         }
@@ -299,7 +376,10 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
         if has_token {
             let http = c.http_config.get_or_insert_with(HttpClientConfig::default);
             if http.authorization.is_some() {
-                post.fail(at, "http authorization can't be set when using Slack App tokens");
+                post.fail(
+                    at,
+                    "http authorization can't be set when using Slack App tokens",
+                );
             } else {
                 http.authorization = Some(Authorization {
                     auth_type: "Bearer".into(),
@@ -394,7 +474,11 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
         }
         or_str(&mut c.api_key_file, &g.victorops_api_key_file);
         if c.api_key.is_empty() && c.api_key_file.is_empty() {
-            post.fail_hint(at, "no global VictorOps API Key set", "set `api_key` here or `victorops_api_key` under `global:`");
+            post.fail_hint(
+                at,
+                "no global VictorOps API Key set",
+                "set `api_key` here or `victorops_api_key` under `global:`",
+            );
         }
         out.victorops_configs.push(c);
     }
@@ -463,7 +547,11 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
             c.api_url.clone_from(&g.jira_api_url);
         }
         if c.api_url.is_none() {
-            post.fail_hint(at, "no global Jira Cloud URL set", "set `api_url` here or `jira_api_url` under `global:`");
+            post.fail_hint(
+                at,
+                "no global Jira Cloud URL set",
+                "set `api_url` here or `jira_api_url` under `global:`",
+            );
         }
         out.jira_configs.push(c);
     }
@@ -507,7 +595,8 @@ fn inherit(raw: RawReceiver, position: Option<Mark>, g: &GlobalConfig, post: &mu
                 );
             }
             c.webhook_url.clone_from(&g.mattermost_webhook_url);
-            c.webhook_url_file.clone_from(&g.mattermost_webhook_url_file);
+            c.webhook_url_file
+                .clone_from(&g.mattermost_webhook_url_file);
         }
         out.mattermost_configs.push(c);
     }

@@ -54,7 +54,10 @@ pub enum NodeKind {
     Sequence(Vec<NodeId>),
     Mapping(Vec<(NodeId, NodeId)>),
     /// `*name`, pointing at the anchored node.
-    Alias { target: NodeId, name: String },
+    Alias {
+        target: NodeId,
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -169,12 +172,17 @@ impl<'t> Builder<'t> {
                     let mut mark = self.mark_of(&span);
                     if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
                         mark = self.block_indicator_before(mark);
-                    } else if value.is_empty() && style == ScalarStyle::Plain && self.in_sequence() {
+                    } else if value.is_empty() && style == ScalarStyle::Plain && self.in_sequence()
+                    {
                         mark = self.dash_before(mark);
                     }
                     let tag = tag.map(|t| short_tag(&t.handle, &t.suffix));
                     let id = self.push(
-                        NodeKind::Scalar(Scalar { value: value.into_owned(), style, tag }),
+                        NodeKind::Scalar(Scalar {
+                            value: value.into_owned(),
+                            style,
+                            tag,
+                        }),
                         mark,
                     );
                     if anchor > 0 {
@@ -204,14 +212,21 @@ impl<'t> Builder<'t> {
                     // Attach before filling so that an alias inside the node
                     // to its own anchor is seen as a cycle by the decoder.
                     self.attach(id);
-                    self.stack.push(Open { id, pending_key: None });
+                    self.stack.push(Open {
+                        id,
+                        pending_key: None,
+                    });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     self.stack.pop();
                 }
             }
         }
-        Ok(Document { nodes: self.nodes, root: self.root, has_more_documents })
+        Ok(Document {
+            nodes: self.nodes,
+            root: self.root,
+            has_more_documents,
+        })
     }
 
     fn push(&mut self, kind: NodeKind, mark: Mark) -> NodeId {
@@ -228,7 +243,9 @@ impl<'t> Builder<'t> {
             return;
         };
         let parent = open.id;
-        let Some(parent_node) = self.nodes.get_mut(parent) else { return };
+        let Some(parent_node) = self.nodes.get_mut(parent) else {
+            return;
+        };
         match &mut parent_node.kind {
             NodeKind::Sequence(items) => items.push(id),
             NodeKind::Mapping(pairs) => match open.pending_key.take() {
@@ -270,7 +287,11 @@ impl<'t> Builder<'t> {
         let trimmed = before.trim_end_matches([' ', '\t']);
         if trimmed.ends_with('-') && at.column as usize > before.len() - trimmed.len() {
             let back = before.len() - trimmed.len() + 1;
-            return Mark { line: at.line, column: at.column - back as u32, offset: at.offset - back };
+            return Mark {
+                line: at.line,
+                column: at.column - back as u32,
+                offset: at.offset - back,
+            };
         }
         at
     }
@@ -279,11 +300,20 @@ impl<'t> Builder<'t> {
     /// indicator, which precedes the content the parser points at.
     fn block_indicator_before(&self, content: Mark) -> Mark {
         let before = self.text.get(..content.offset).unwrap_or("");
-        let Some(pos) = before.rfind(['|', '>']) else { return content };
+        let Some(pos) = before.rfind(['|', '>']) else {
+            return content;
+        };
         let line_start = before[..pos].rfind('\n').map_or(0, |p| p + 1);
-        let line = content.line.saturating_sub(before[pos..].matches('\n').count() as u32).max(1);
+        let line = content
+            .line
+            .saturating_sub(before[pos..].matches('\n').count() as u32)
+            .max(1);
         let column = before[line_start..pos].chars().count() as u32 + 1;
-        Mark { line, column, offset: pos }
+        Mark {
+            line,
+            column,
+            offset: pos,
+        }
     }
 
     fn scan_error(&mut self, e: &saphyr_parser::ScanError) -> SyntaxError {
@@ -295,7 +325,10 @@ impl<'t> Builder<'t> {
         };
         let info = e.info();
         let message = if info.contains("unknown anchor") {
-            format!("unknown anchor '{}' referenced", self.alias_name(mark.offset))
+            format!(
+                "unknown anchor '{}' referenced",
+                self.alias_name(mark.offset)
+            )
         } else if info.contains("recursion limit exceeded") {
             format!("document nests sequences and mappings more than {MAX_DEPTH} levels deep")
         } else {
@@ -328,7 +361,11 @@ struct PositionIndex<'t> {
 
 impl<'t> PositionIndex<'t> {
     fn new(text: &'t str) -> Self {
-        PositionIndex { text, char_index: 0, byte_offset: 0 }
+        PositionIndex {
+            text,
+            char_index: 0,
+            byte_offset: 0,
+        }
     }
 
     fn byte_offset(&mut self, char_index: usize) -> usize {
@@ -411,7 +448,9 @@ impl Scalar {
 
 /// `yaml.v2`'s resolution of an untagged plain scalar.
 pub fn resolve_plain(s: &str) -> Resolved {
-    let Some(&first) = s.as_bytes().first() else { return Resolved::Null };
+    let Some(&first) = s.as_bytes().first() else {
+        return Resolved::Null;
+    };
     match s {
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
             return Resolved::Bool(true);
@@ -445,10 +484,10 @@ pub fn resolve_plain(s: &str) -> Resolved {
             if let Some(u) = go_parse_uint(&plain) {
                 return Resolved::Uint(u);
             }
-            if is_yaml_style_float(&plain) {
-                if let Some(f) = go_parse_float(&plain) {
-                    return Resolved::Float(f);
-                }
+            if is_yaml_style_float(&plain)
+                && let Some(f) = go_parse_float(&plain)
+            {
+                return Resolved::Float(f);
             }
             if let Some(bits) = plain.strip_prefix("0b") {
                 if let Ok(i) = i64::from_str_radix(bits, 2) {
@@ -457,10 +496,10 @@ pub fn resolve_plain(s: &str) -> Resolved {
                 if let Ok(u) = u64::from_str_radix(bits, 2) {
                     return Resolved::Uint(u);
                 }
-            } else if let Some(bits) = plain.strip_prefix("-0b") {
-                if let Ok(i) = i64::from_str_radix(&format!("-{bits}"), 2) {
-                    return Resolved::Int(i);
-                }
+            } else if let Some(bits) = plain.strip_prefix("-0b")
+                && let Ok(i) = i64::from_str_radix(&format!("-{bits}"), 2)
+            {
+                return Resolved::Int(i);
             }
         }
         _ => {}
@@ -489,7 +528,8 @@ fn go_parse_int(s: &str) -> Option<i64> {
 
 /// Go `strconv.ParseUint(s, 0, 64)`: `0x`, `0o`, `0b` prefixes, leading `0` = octal.
 fn go_parse_uint(s: &str) -> Option<u64> {
-    let (radix, digits) = if let Some(rest) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+    let (radix, digits) = if let Some(rest) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))
+    {
         (16, rest)
     } else if let Some(rest) = s.strip_prefix("0o").or_else(|| s.strip_prefix("0O")) {
         (8, rest)
@@ -549,7 +589,8 @@ fn is_yaml_style_float(s: &str) -> bool {
 /// Go `strconv.ParseFloat(s, 64)` for the decimal forms YAML produces.
 fn go_parse_float(s: &str) -> Option<f64> {
     let ok = !s.is_empty()
-        && s.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
     if !ok {
         return None;
     }
@@ -568,7 +609,9 @@ fn is_timestamp(s: &str) -> bool {
         None => (s, None),
     };
     let mut parts = date.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let number = |p: &str, max_len: usize| -> Option<u32> {
@@ -666,13 +709,24 @@ mod tests {
     fn builds_mapping_with_positions() {
         let doc = parse("a: 1\nb:\n  - x\n  - 'y'\n").expect("valid yaml");
         let root = doc.root().expect("root");
-        let NodeKind::Mapping(pairs) = &doc.node(root).expect("node").kind else { panic!() };
+        let NodeKind::Mapping(pairs) = &doc.node(root).expect("node").kind else {
+            panic!()
+        };
         assert_eq!(pairs.len(), 2);
         let (k, v) = pairs[1];
         assert_eq!(scalar_at(&doc, k).value, "b");
-        let NodeKind::Sequence(items) = &doc.node(v).expect("node").kind else { panic!() };
+        let NodeKind::Sequence(items) = &doc.node(v).expect("node").kind else {
+            panic!()
+        };
         let y = doc.node(items[1]).expect("node");
-        assert_eq!(y.mark, Mark { line: 4, column: 5, offset: 18 });
+        assert_eq!(
+            y.mark,
+            Mark {
+                line: 4,
+                column: 5,
+                offset: 18
+            }
+        );
         assert_eq!(scalar_at(&doc, items[1]).style, ScalarStyle::SingleQuoted);
     }
 
@@ -717,7 +771,12 @@ mod tests {
             block.push_str(&" ".repeat(i));
             block.push_str("a:\n");
         }
-        assert!(parse(&block).expect_err("too deep").message.contains("levels deep"));
+        assert!(
+            parse(&block)
+                .expect_err("too deep")
+                .message
+                .contains("levels deep")
+        );
     }
 
     #[test]
@@ -753,7 +812,10 @@ mod tests {
         assert_eq!(resolve_plain("017"), Resolved::Int(15));
         assert_eq!(resolve_plain("1_000"), Resolved::Int(1000));
         assert_eq!(resolve_plain("-42"), Resolved::Int(-42));
-        assert_eq!(resolve_plain("18446744073709551615"), Resolved::Uint(u64::MAX));
+        assert_eq!(
+            resolve_plain("18446744073709551615"),
+            Resolved::Uint(u64::MAX)
+        );
         assert_eq!(resolve_plain("1.5"), Resolved::Float(1.5));
         assert_eq!(resolve_plain("1e3"), Resolved::Float(1000.0));
         assert_eq!(resolve_plain("2001-12-14"), Resolved::Timestamp);

@@ -23,10 +23,18 @@ fn message(f: &LoadFailure) -> String {
 #[test]
 fn missing_file() {
     let f = load_file("/nonexistent/dir/alertmanager.yml").expect_err("missing");
-    assert_eq!(message(&f), "open /nonexistent/dir/alertmanager.yml: no such file or directory");
+    assert_eq!(
+        message(&f),
+        "open /nonexistent/dir/alertmanager.yml: no such file or directory"
+    );
     let d = f.errors().next().expect("error");
     assert_eq!((d.line, d.column), (0, 0));
-    assert_eq!(d.to_string().lines().next(), Some("/nonexistent/dir/alertmanager.yml: error: open /nonexistent/dir/alertmanager.yml: no such file or directory"));
+    assert_eq!(
+        d.to_string().lines().next(),
+        Some(
+            "/nonexistent/dir/alertmanager.yml: error: open /nonexistent/dir/alertmanager.yml: no such file or directory"
+        )
+    );
 }
 
 #[test]
@@ -38,7 +46,14 @@ fn directory_instead_of_file() {
 
 #[test]
 fn empty_and_comment_only_files() {
-    for text in ["", "   \n\n", "# only a comment\n", "---\n", "~\n", "null\n"] {
+    for text in [
+        "",
+        "   \n\n",
+        "# only a comment\n",
+        "---\n",
+        "~\n",
+        "null\n",
+    ] {
         let f = load_str(text, "am.yml").expect_err("empty");
         assert_eq!(message(&f), "no route provided in config", "{text:?}");
     }
@@ -46,23 +61,41 @@ fn empty_and_comment_only_files() {
 
 #[test]
 fn non_mapping_documents() {
-    assert_eq!(message(&load_str("hello\n", "am.yml").expect_err("scalar")), "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `hello` into config.plain");
-    assert_eq!(message(&load_str("- a\n- b\n", "am.yml").expect_err("list")), "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into config.plain");
+    assert_eq!(
+        message(&load_str("hello\n", "am.yml").expect_err("scalar")),
+        "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `hello` into config.plain"
+    );
+    assert_eq!(
+        message(&load_str("- a\n- b\n", "am.yml").expect_err("list")),
+        "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into config.plain"
+    );
     // Nothing else piles up after the root is known to be wrong.
-    assert_eq!(load_str("- a\n", "am.yml").expect_err("list").errors().count(), 1);
+    assert_eq!(
+        load_str("- a\n", "am.yml")
+            .expect_err("list")
+            .errors()
+            .count(),
+        1
+    );
 }
 
 #[test]
 fn syntax_errors_have_positions() {
     let f = load_str("route:\n  receiver: a: b\n", "am.yml").expect_err("syntax");
-    assert_eq!(message(&f), "yaml: line 2: mapping values are not allowed in this context");
+    assert_eq!(
+        message(&f),
+        "yaml: line 2: mapping values are not allowed in this context"
+    );
     let d = f.errors().next().expect("error");
     assert_eq!(d.line, 2);
     assert!(d.hint.is_some());
     let f = load_str("route:\n\treceiver: a\n", "am.yml").expect_err("tab");
     assert_eq!(f.errors().next().map(|d| d.line), Some(2));
     let f = load_str("a: *nothing\n", "am.yml").expect_err("alias");
-    assert_eq!(message(&f), "yaml: line 1: unknown anchor 'nothing' referenced");
+    assert_eq!(
+        message(&f),
+        "yaml: line 1: unknown anchor 'nothing' referenced"
+    );
 }
 
 #[test]
@@ -77,10 +110,14 @@ fn binary_garbage() {
             (state >> 24) as u8
         })
         .collect();
-    let f = timed(|| load_bytes_with(&bytes, "garbage.bin", &Default::default())).expect_err("garbage");
+    let f =
+        timed(|| load_bytes_with(&bytes, "garbage.bin", &Default::default())).expect_err("garbage");
     assert_eq!(message(&f), "yaml: invalid leading UTF-8 octet");
     let d = f.errors().next().expect("error");
-    assert!(d.hint.as_deref().is_some_and(|h| h.contains("not UTF-8")), "{d}");
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("not UTF-8")),
+        "{d}"
+    );
     assert!(d.line >= 1);
     // Valid UTF-8 that is still nonsense, with control characters.
     let junk: String = bytes.iter().map(|&b| char::from(b % 0x7f)).collect();
@@ -98,16 +135,32 @@ fn ten_megabyte_file() {
     }
     let f = timed(|| load_str(&text, "big.yml")).expect_err("big");
     let shown: Vec<&tocsin_config::Diagnostic> = f.errors().collect();
-    assert!(shown.len() <= 501, "diagnostics are capped, got {}", shown.len());
-    assert!(shown.last().is_some_and(|d| d.message.ends_with("more problems not shown")), "{:?}", shown.last());
+    assert!(
+        shown.len() <= 501,
+        "diagnostics are capped, got {}",
+        shown.len()
+    );
+    assert!(
+        shown
+            .last()
+            .is_some_and(|d| d.message.ends_with("more problems not shown")),
+        "{:?}",
+        shown.last()
+    );
     // One giant line.
-    let line = format!("route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x/{}\n", "a".repeat(10 * 1024 * 1024));
+    let line = format!(
+        "route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x/{}\n",
+        "a".repeat(10 * 1024 * 1024)
+    );
     assert!(timed(|| load_str(&line, "line.yml")).is_ok());
 }
 
 #[test]
 fn size_limit_is_clear() {
-    let options = tocsin_config::LoadOptions { max_bytes: 1000, ..Default::default() };
+    let options = tocsin_config::LoadOptions {
+        max_bytes: 1000,
+        ..Default::default()
+    };
     let f = load_bytes_with(&[b'#'; 2000], "big.yml", &options).expect_err("too big");
     assert!(message(&f).contains("limit"), "{}", message(&f));
 }
@@ -138,10 +191,16 @@ fn deep_but_legal_route_trees_load() {
     let mut yaml = String::from("receivers:\n- name: r\nroute:\n  receiver: r\n");
     let mut indent = 2;
     for i in 0..50 {
-        yaml.push_str(&format!("{}routes:\n{}- matchers: ['l{i}=\"v\"']\n", " ".repeat(indent), " ".repeat(indent)));
+        yaml.push_str(&format!(
+            "{}routes:\n{}- matchers: ['l{i}=\"v\"']\n",
+            " ".repeat(indent),
+            " ".repeat(indent)
+        ));
         indent += 2;
     }
-    let c = timed(|| load_str(&yaml, "deep.yml")).unwrap_or_else(|e| panic!("{e}")).config;
+    let c = timed(|| load_str(&yaml, "deep.yml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .config;
     let mut depth = 0;
     let mut r = &c.route;
     while let Some(child) = r.routes.first() {
@@ -163,7 +222,9 @@ fn alias_bomb() {
         prev = name;
     }
     payload.push('}');
-    let yaml = format!("route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x\n    payload: {payload}\n");
+    let yaml = format!(
+        "route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x\n    payload: {payload}\n"
+    );
     let f = timed(|| load_str(&yaml, "bomb.yml")).expect_err("bomb");
     assert_eq!(message(&f), "yaml: document contains excessive aliasing");
     // Typed fields do not expand aliases of the wrong shape at all.
@@ -173,15 +234,31 @@ fn alias_bomb() {
 
 #[test]
 fn self_referencing_anchor() {
-    let f = timed(|| load_str("route: &r\n  receiver: x\n  routes:\n  - *r\nreceivers:\n- name: x\n", "self.yml"));
+    let f = timed(|| {
+        load_str(
+            "route: &r\n  receiver: x\n  routes:\n  - *r\nreceivers:\n- name: x\n",
+            "self.yml",
+        )
+    });
     let f = f.expect_err("cycle");
-    assert!(message(&f).contains("anchor 'r' value contains itself"), "{}", message(&f));
+    assert!(
+        message(&f).contains("anchor 'r' value contains itself"),
+        "{}",
+        message(&f)
+    );
 }
 
 #[test]
 fn merge_key_with_a_scalar() {
-    let f = load_str("route:\n  <<: 3\n  receiver: r\nreceivers:\n- name: r\n", "m.yml").expect_err("bad merge");
-    assert_eq!(message(&f), "yaml: map merge requires map or sequence of maps as the value");
+    let f = load_str(
+        "route:\n  <<: 3\n  receiver: r\nreceivers:\n- name: r\n",
+        "m.yml",
+    )
+    .expect_err("bad merge");
+    assert_eq!(
+        message(&f),
+        "yaml: map merge requires map or sequence of maps as the value"
+    );
 }
 
 proptest! {
@@ -211,7 +288,9 @@ fn maximum_depth_fits_a_small_stack() {
     let run = || {
         let depth = tocsin_config::yaml::MAX_DEPTH - 6;
         let payload = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
-        let yaml = format!("route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x\n    payload: {payload}\n");
+        let yaml = format!(
+            "route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://x\n    payload: {payload}\n"
+        );
         let loaded = load_str(&yaml, "deep.yml").unwrap_or_else(|e| panic!("{e}"));
         assert!(loaded.config.to_yaml().len() > depth);
         let mut routes = String::from("receivers:\n- name: r\nroute:\n  receiver: r\n");
@@ -222,5 +301,10 @@ fn maximum_depth_fits_a_small_stack() {
         let loaded = load_str(&routes, "deep.yml").unwrap_or_else(|e| panic!("{e}"));
         assert!(loaded.config.to_yaml().len() > 100);
     };
-    std::thread::Builder::new().stack_size(1024 * 1024).spawn(run).expect("spawn").join().expect("no stack overflow");
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(run)
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
 }

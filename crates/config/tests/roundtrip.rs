@@ -27,31 +27,48 @@ fn label_value() -> impl Strategy<Value = String> {
 fn route(depth: u32, receivers: usize) -> BoxedStrategy<GenRoute> {
     let leaf = (
         prop::option::of(0..receivers),
-        prop::collection::vec((label_name(), label_value(), prop::sample::select(vec!["=", "!=", "=~", "!~"])), 0..3),
-        prop::option::of(prop::collection::btree_set(label_name(), 0..3).prop_map(|s| s.into_iter().collect::<Vec<_>>())),
+        prop::collection::vec(
+            (
+                label_name(),
+                label_value(),
+                prop::sample::select(vec!["=", "!=", "=~", "!~"]),
+            ),
+            0..3,
+        ),
+        prop::option::of(
+            prop::collection::btree_set(label_name(), 0..3)
+                .prop_map(|s| s.into_iter().collect::<Vec<_>>()),
+        ),
         any::<bool>(),
         prop::option::of(1u32..3600),
     );
     if depth == 0 {
-        leaf.prop_map(|(receiver, matchers, group_by, continue_, group_wait)| GenRoute {
-            receiver,
-            matchers,
-            group_by,
-            continue_,
-            group_wait,
-            children: vec![],
-        })
-        .boxed()
-    } else {
-        (leaf, prop::collection::vec(route(depth - 1, receivers), 0..3))
-            .prop_map(|((receiver, matchers, group_by, continue_, group_wait), children)| GenRoute {
+        leaf.prop_map(
+            |(receiver, matchers, group_by, continue_, group_wait)| GenRoute {
                 receiver,
                 matchers,
                 group_by,
                 continue_,
                 group_wait,
-                children,
-            })
+                children: vec![],
+            },
+        )
+        .boxed()
+    } else {
+        (
+            leaf,
+            prop::collection::vec(route(depth - 1, receivers), 0..3),
+        )
+            .prop_map(
+                |((receiver, matchers, group_by, continue_, group_wait), children)| GenRoute {
+                    receiver,
+                    matchers,
+                    group_by,
+                    continue_,
+                    group_wait,
+                    children,
+                },
+            )
             .boxed()
     }
 }
@@ -80,18 +97,20 @@ fn write_route(r: &GenRoute, indent: usize, root: bool, out: &mut String) {
             line(format!("receiver: r{rcv}"), out);
         }
     }
-    if !root {
-        if !r.matchers.is_empty() {
-            let items: Vec<String> = r
-                .matchers
-                .iter()
-                .map(|(n, v, op)| {
-                    let value = if op.contains('~') { regex_safe(v) } else { v.clone() };
-                    quoted(&format!("{n}{op}{}", quoted(&value)))
-                })
-                .collect();
-            line(format!("matchers: [{}]", items.join(", ")), out);
-        }
+    if !root && !r.matchers.is_empty() {
+        let items: Vec<String> = r
+            .matchers
+            .iter()
+            .map(|(n, v, op)| {
+                let value = if op.contains('~') {
+                    regex_safe(v)
+                } else {
+                    v.clone()
+                };
+                quoted(&format!("{n}{op}{}", quoted(&value)))
+            })
+            .collect();
+        line(format!("matchers: [{}]", items.join(", ")), out);
     }
     if let Some(g) = &r.group_by {
         line(format!("group_by: [{}]", g.join(", ")), out);
@@ -111,11 +130,14 @@ fn write_route(r: &GenRoute, indent: usize, root: bool, out: &mut String) {
 /// Regex values made of literal characters only (escaped), so that any
 /// generated text is a valid RE2 expression.
 fn regex_safe(v: &str) -> String {
-    v.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect()
+    v.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+        .collect()
 }
 
 fn config(route: &GenRoute, receivers: usize, secrets: &[String]) -> String {
-    let mut out = String::from("global:\n  smtp_smarthost: mail:25\n  smtp_from: am@example.org\nroute:\n");
+    let mut out =
+        String::from("global:\n  smtp_smarthost: mail:25\n  smtp_from: am@example.org\nroute:\n");
     write_route(route, 2, true, &mut out);
     out.push_str("receivers:\n");
     for i in 0..receivers {

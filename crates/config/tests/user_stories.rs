@@ -25,11 +25,22 @@ receivers:
     let slack = &loaded.config.receivers[0].slack_configs[0];
     assert!(slack.send_resolved);
     assert_eq!(slack.channel, "#alerts");
-    assert_eq!(slack.text, "{{ range .Alerts }}*{{ .Annotations.summary }}* {{ end }}");
-    assert_eq!(slack.api_url.as_ref().map(|u| u.expose()).as_deref(), Some("https://hooks.slack.com/services/T000/B000/XXXX"));
+    assert_eq!(
+        slack.text,
+        "{{ range .Alerts }}*{{ .Annotations.summary }}* {{ end }}"
+    );
+    assert_eq!(
+        slack.api_url.as_ref().map(|u| u.expose()).as_deref(),
+        Some("https://hooks.slack.com/services/T000/B000/XXXX")
+    );
     // Defaults for what was not written.
     assert_eq!(slack.footer, "{{ template \"slack.default.footer\" . }}");
-    assert!(slack.http_config.as_ref().is_some_and(|h| h.follow_redirects));
+    assert!(
+        slack
+            .http_config
+            .as_ref()
+            .is_some_and(|h| h.follow_redirects)
+    );
     let shown = loaded.config.to_yaml();
     assert!(shown.contains("    api_url: <secret>\n"), "{shown}");
     assert!(!shown.contains("hooks.slack.com"));
@@ -50,7 +61,9 @@ receivers:
   email_configs:
   - to: ops@example.org
 "#;
-    let c = load_str(yaml, "alertmanager.yml").unwrap_or_else(|e| panic!("{e}")).config;
+    let c = load_str(yaml, "alertmanager.yml")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .config;
     let e = &c.receivers[0].email_configs[0];
     assert_eq!(e.smarthost.to_string(), "smtp.example.org:587");
     assert_eq!(e.from, "alertmanager@example.org");
@@ -81,7 +94,10 @@ receivers:
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let null = loaded.config.receiver("null").expect("null receiver");
     assert_eq!(null.integration_count(), 0);
-    assert_eq!(loaded.config.route.routes[0].receiver.as_deref(), Some("null"));
+    assert_eq!(
+        loaded.config.route.routes[0].receiver.as_deref(),
+        Some("null")
+    );
 }
 
 #[test]
@@ -89,26 +105,48 @@ fn unquoted_channel_is_a_comment_and_is_accepted_with_a_warning() {
     let yaml = "route:\n  receiver: slack\nreceivers:\n- name: slack\n  slack_configs:\n  - api_url: https://hooks.slack.com/x\n    channel: #monitoring\n";
     let loaded = load_str(yaml, "alertmanager.yml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.config.receivers[0].slack_configs[0].channel, "");
-    let w = loaded.warnings.iter().find(|w| w.message.contains("#monitoring")).expect("comment warning");
+    let w = loaded
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("#monitoring"))
+        .expect("comment warning");
     assert_eq!(w.severity, Severity::Warning);
     assert_eq!((w.line, w.column), (7, 14));
-    assert_eq!(w.hint.as_deref(), Some("quote it: `channel: '#monitoring'`"));
-    assert!(w.to_string().starts_with("alertmanager.yml:7:14: warning: "), "{w}");
+    assert_eq!(
+        w.hint.as_deref(),
+        Some("quote it: `channel: '#monitoring'`")
+    );
+    assert!(
+        w.to_string()
+            .starts_with("alertmanager.yml:7:14: warning: "),
+        "{w}"
+    );
 }
 
 #[test]
 fn rule_files_in_alertmanager_yml_is_explained() {
     let yaml = "global:\n  resolve_timeout: 5m\nroute:\n  receiver: default\nreceivers:\n- name: default\nrule_files:\n- /etc/prometheus/rules/*.yml\n";
     let f = load_str(yaml, "/etc/alertmanager/alertmanager.yml").expect_err("rejected");
-    assert_eq!(f.first_upstream_message(), "yaml: unmarshal errors:\n  line 7: field rule_files not found in type config.plain");
+    assert_eq!(
+        f.first_upstream_message(),
+        "yaml: unmarshal errors:\n  line 7: field rule_files not found in type config.plain"
+    );
     let d = f.errors().next().expect("error");
     assert_eq!((d.line, d.column), (7, 1));
     assert_eq!(d.message, "field rule_files not found in type config.plain");
-    assert!(d.hint.as_deref().is_some_and(|h| h.contains("prometheus.yml")), "{d}");
+    assert!(
+        d.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("prometheus.yml")),
+        "{d}"
+    );
     assert_eq!(d.snippet, "rule_files:\n^");
     let shown = d.to_string();
     assert!(shown.starts_with("/etc/alertmanager/alertmanager.yml:7:1: error: field rule_files not found in type config.plain\n"));
-    assert!(shown.contains("\n7 | rule_files:\n  | ^\n  = hint: "), "{shown}");
+    assert!(
+        shown.contains("\n7 | rule_files:\n  | ^\n  = hint: "),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -130,10 +168,15 @@ receivers:
     sendresolved: true
 ";
     let f = load_str(yaml, "am.yml").expect_err("rejected");
-    let errors: Vec<(u32, u32, &str, Option<&str>)> =
-        f.errors().map(|d| (d.line, d.column, d.message.as_str(), d.hint.as_deref())).collect();
+    let errors: Vec<(u32, u32, &str, Option<&str>)> = f
+        .errors()
+        .map(|d| (d.line, d.column, d.message.as_str(), d.hint.as_deref()))
+        .collect();
     let find = |needle: &str| {
-        errors.iter().find(|e| e.2.contains(needle)).unwrap_or_else(|| panic!("no error about {needle}: {errors:#?}"))
+        errors
+            .iter()
+            .find(|e| e.2.contains(needle))
+            .unwrap_or_else(|| panic!("no error about {needle}: {errors:#?}"))
     };
     let scrape = find("scrape_configs");
     assert_eq!((scrape.0, scrape.1), (3, 1));
@@ -176,11 +219,41 @@ receivers:
 "#;
     let loaded = load_str(yaml, "am.yml").unwrap_or_else(|e| panic!("{e}"));
     let messages: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("receiver \"unused\" is not used")), "{messages:?}");
-    assert_eq!(messages.iter().filter(|m| m.contains("can never match")).count(), 2, "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("service=\"api|web\"")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("repeat_interval (5m) is less than group_interval (10m)")), "{messages:?}");
-    let shadowed = loaded.warnings.iter().find(|w| w.message.contains("can never match")).expect("shadow warning");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("receiver \"unused\" is not used")),
+        "{messages:?}"
+    );
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.contains("can never match"))
+            .count(),
+        2,
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("service=\"api|web\"")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("repeat_interval (5m) is less than group_interval (10m)")),
+        "{messages:?}"
+    );
+    let shadowed = loaded
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("can never match"))
+        .expect("shadow warning");
     assert_eq!(shadowed.line, 8);
-    assert!(shadowed.hint.as_deref().is_some_and(|h| h.contains("line 7")), "{shadowed}");
+    assert!(
+        shadowed
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("line 7")),
+        "{shadowed}"
+    );
 }

@@ -6,8 +6,8 @@ use tocsin_model::GoDuration;
 use tocsin_model::goquote::go_quote;
 
 use crate::common::{Secret, SecretUrl, Url};
-use crate::config_struct;
 use crate::decode::Checks;
+use crate::decode::config_struct;
 use crate::http::HttpClientConfig;
 
 config_struct! {
@@ -145,10 +145,16 @@ pub(crate) const SLACK_POST_MESSAGE_URL: &str = "https://slack.com/api/chat.post
 
 fn check_slack(c: &mut SlackConfig, v: &mut Checks<'_, '_>) {
     if c.api_url.is_some() && !c.api_url_file.is_empty() {
-        v.fail("api_url_file", "at most one of api_url & api_url_file must be configured");
+        v.fail(
+            "api_url_file",
+            "at most one of api_url & api_url_file must be configured",
+        );
     }
     if !c.app_token.is_empty() && !c.app_token_file.is_empty() {
-        v.fail("app_token_file", "at most one of app_token & app_token_file must be configured");
+        v.fail(
+            "app_token_file",
+            "at most one of app_token & app_token_file must be configured",
+        );
     }
     let has_url = c.api_url.is_some() || !c.api_url_file.is_empty();
     let has_token = !c.app_token.is_empty() || !c.app_token_file.is_empty();
@@ -178,10 +184,17 @@ fn check_slack(c: &mut SlackConfig, v: &mut Checks<'_, '_>) {
 /// `webhook_url` / `webhook_url_file` pair checks shared by Discord and Teams.
 fn check_webhook_url_pair(has_url: bool, has_file: bool, v: &mut Checks<'_, '_>) {
     if !has_url && !has_file {
-        v.fail_hint("webhook_url", "one of webhook_url or webhook_url_file must be configured", "add `webhook_url: https://…`");
+        v.fail_hint(
+            "webhook_url",
+            "one of webhook_url or webhook_url_file must be configured",
+            "add `webhook_url: https://…`",
+        );
     }
     if has_url && has_file {
-        v.fail("webhook_url_file", "at most one of webhook_url & webhook_url_file must be configured");
+        v.fail(
+            "webhook_url_file",
+            "at most one of webhook_url & webhook_url_file must be configured",
+        );
     }
 }
 
@@ -329,7 +342,10 @@ config_struct! {
 
 fn check_mattermost(c: &mut MattermostConfig, v: &mut Checks<'_, '_>) {
     if c.webhook_url.is_some() && !c.webhook_url_file.is_empty() {
-        v.fail("webhook_url_file", "at most one of webhook_url & webhook_url_file must be configured");
+        v.fail(
+            "webhook_url_file",
+            "at most one of webhook_url & webhook_url_file must be configured",
+        );
     }
 }
 
@@ -450,10 +466,16 @@ config_struct! {
 
 fn check_rocketchat(c: &mut RocketchatConfig, v: &mut Checks<'_, '_>) {
     if c.token.is_some() && !c.token_file.is_empty() {
-        v.fail("token_file", "at most one of token & token_file must be configured");
+        v.fail(
+            "token_file",
+            "at most one of token & token_file must be configured",
+        );
     }
     if c.token_id.is_some() && !c.token_id_file.is_empty() {
-        v.fail("token_id_file", "at most one of token_id & token_id_file must be configured");
+        v.fail(
+            "token_id_file",
+            "at most one of token_id & token_id_file must be configured",
+        );
     }
 }
 
@@ -483,13 +505,23 @@ config_struct! {
 
 fn check_telegram(c: &mut TelegramConfig, v: &mut Checks<'_, '_>) {
     if !c.bot_token.is_empty() && !c.bot_token_file.is_empty() {
-        v.fail("bot_token_file", "at most one of bot_token & bot_token_file must be configured");
+        v.fail(
+            "bot_token_file",
+            "at most one of bot_token & bot_token_file must be configured",
+        );
     }
     if c.chat_id == 0 && c.chat_id_file.is_empty() {
-        v.fail_hint("chat_id", "missing chat_id or chat_id_file on telegram_config", "add the numeric `chat_id` of the chat to post to");
+        v.fail_hint(
+            "chat_id",
+            "missing chat_id or chat_id_file on telegram_config",
+            "add the numeric `chat_id` of the chat to post to",
+        );
     }
     if c.chat_id != 0 && !c.chat_id_file.is_empty() {
-        v.fail("chat_id_file", "at most one of chat_id & chat_id_file must be configured");
+        v.fail(
+            "chat_id_file",
+            "at most one of chat_id & chat_id_file must be configured",
+        );
     }
     if !["", "Markdown", "MarkdownV2", "HTML"].contains(&c.parse_mode.as_str()) {
         v.fail("parse_mode", "unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string");
@@ -517,7 +549,10 @@ fn check_webex(c: &mut WebexConfig, v: &mut Checks<'_, '_>) {
     if c.room_id.is_empty() {
         v.fail("room_id", "missing room_id on webex_config");
     }
-    if c.http_config.as_ref().is_none_or(|h| h.authorization.is_none()) {
+    if c.http_config
+        .as_ref()
+        .is_none_or(|h| h.authorization.is_none())
+    {
         v.fail_hint(
             "http_config",
             "missing webex_configs.http_config.authorization",
@@ -559,10 +594,16 @@ fn check_wechat(c: &mut WechatConfig, v: &mut Checks<'_, '_>) {
     if c.message_type != "text" && c.message_type != "markdown" {
         v.fail(
             "message_type",
-            format!("weChat message type {} does not match valid options ^(text|markdown)$", go_quote(&c.message_type)),
+            format!(
+                "weChat message type {} does not match valid options ^(text|markdown)$",
+                go_quote(&c.message_type)
+            ),
         );
     }
     if !c.api_secret.is_empty() && !c.api_secret_file.is_empty() {
-        v.fail("api_secret_file", "at most one of api_secret & api_secret_file must be configured");
+        v.fail(
+            "api_secret_file",
+            "at most one of api_secret & api_secret_file must be configured",
+        );
     }
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use tocsin_model::goquote::go_quote;
 
 use crate::common::{HostPort, Secret};
-use crate::config_struct;
 use crate::decode::Checks;
+use crate::decode::config_struct;
 use crate::http::{TlsConfig, canonical_header_key};
 
 config_struct! {
@@ -60,7 +60,11 @@ config_struct! {
 
 fn check_email(c: &mut EmailConfig, v: &mut Checks<'_, '_>) {
     if c.to.is_empty() {
-        v.fail_hint("to", "missing to address in email config", "add `to: someone@example.org`");
+        v.fail_hint(
+            "to",
+            "missing to address in email config",
+            "add `to: someone@example.org`",
+        );
     }
     let mut normalized: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in &c.headers {
@@ -83,7 +87,10 @@ fn check_email(c: &mut EmailConfig, v: &mut Checks<'_, '_>) {
             v.fail("threading", "conflicting configuration: threading.enabled conflicts with custom In-Reply-To header");
         }
         if !["none", "daily"].contains(&c.threading.thread_by_date.as_str()) {
-            v.fail("threading", "threading.thread_by_date must be either 'none' or 'daily'");
+            v.fail(
+                "threading",
+                "threading.thread_by_date must be either 'none' or 'daily'",
+            );
         }
     }
 }

@@ -8,13 +8,14 @@ pub mod paging;
 pub mod webhook;
 
 pub use chat::{
-    DiscordConfig, MattermostAttachment, MattermostConfig, MattermostField, MattermostPriority, MattermostProps,
-    MsTeamsConfig, MsTeamsV2Config, RocketchatAttachmentAction, RocketchatAttachmentField, RocketchatConfig,
-    SlackAction, SlackConfig, SlackConfirmationField, SlackField, TelegramConfig, WebexConfig, WechatConfig,
+    DiscordConfig, MattermostAttachment, MattermostConfig, MattermostField, MattermostPriority,
+    MattermostProps, MsTeamsConfig, MsTeamsV2Config, RocketchatAttachmentAction,
+    RocketchatAttachmentField, RocketchatConfig, SlackAction, SlackConfig, SlackConfirmationField,
+    SlackField, TelegramConfig, WebexConfig, WechatConfig,
 };
 pub use email::{EmailConfig, ThreadingConfig};
 pub use paging::{
-    IncidentioConfig, JiraConfig, JiraFieldConfig, OpsGenieConfig, OpsGenieConfigResponder, PagerdutyConfig,
-    PagerdutyImage, PagerdutyLink, PushoverConfig, VictorOpsConfig,
+    IncidentioConfig, JiraConfig, JiraFieldConfig, OpsGenieConfig, OpsGenieConfigResponder,
+    PagerdutyConfig, PagerdutyImage, PagerdutyLink, PushoverConfig, VictorOpsConfig,
 };
 pub use webhook::{SigV4Config, SnsConfig, WebhookConfig};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tocsin_model::{GoDuration, PromDuration};
 
 use crate::common::{Secret, TextDuration, Url, contains_templating};
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Decode, Decoder, Value};
 use crate::http::HttpClientConfig;
 use crate::render::{Out, Render, push_field};
@@ -77,7 +77,11 @@ config_struct! {
 }
 
 fn check_pagerduty(c: &mut PagerdutyConfig, v: &mut Checks<'_, '_>) {
-    if c.routing_key.is_empty() && c.service_key.is_empty() && c.routing_key_file.is_empty() && c.service_key_file.is_empty() {
+    if c.routing_key.is_empty()
+        && c.service_key.is_empty()
+        && c.routing_key_file.is_empty()
+        && c.service_key_file.is_empty()
+    {
         v.fail_hint(
             "routing_key",
             "missing service or routing key in PagerDuty config",
@@ -85,10 +89,16 @@ fn check_pagerduty(c: &mut PagerdutyConfig, v: &mut Checks<'_, '_>) {
         );
     }
     if !c.routing_key.is_empty() && !c.routing_key_file.is_empty() {
-        v.fail("routing_key_file", "at most one of routing_key & routing_key_file must be configured");
+        v.fail(
+            "routing_key_file",
+            "at most one of routing_key & routing_key_file must be configured",
+        );
     }
     if !c.service_key.is_empty() && !c.service_key_file.is_empty() {
-        v.fail("service_key_file", "at most one of service_key & service_key_file must be configured");
+        v.fail(
+            "service_key_file",
+            "at most one of service_key & service_key_file must be configured",
+        );
     }
     if c.source.is_empty() {
         c.source = c.client.clone();
@@ -99,7 +109,9 @@ fn check_pagerduty(c: &mut PagerdutyConfig, v: &mut Checks<'_, '_>) {
         ("num_firing", "{{ .Alerts.Firing | len }}"),
         ("num_resolved", "{{ .Alerts.Resolved | len }}"),
     ] {
-        c.details.entry(key.to_owned()).or_insert_with(|| Value::String(value.to_owned()));
+        c.details
+            .entry(key.to_owned())
+            .or_insert_with(|| Value::String(value.to_owned()));
     }
 }
 
@@ -149,7 +161,10 @@ config_struct! {
 
 fn check_opsgenie(c: &mut OpsGenieConfig, v: &mut Checks<'_, '_>) {
     if !c.api_key.is_empty() && !c.api_key_file.is_empty() {
-        v.fail("api_key_file", "at most one of api_key & api_key_file must be configured");
+        v.fail(
+            "api_key_file",
+            "at most one of api_key & api_key_file must be configured",
+        );
     }
     for r in &c.responders {
         // Go's `%v` of the responder struct.
@@ -163,7 +178,9 @@ fn check_opsgenie(c: &mut OpsGenieConfig, v: &mut Checks<'_, '_>) {
         match contains_templating(&r.kind) {
             Err(e) => v.fail(
                 "responders",
-                format!("opsGenieConfig responder {shown} type contains invalid template syntax: {e}"),
+                format!(
+                    "opsGenieConfig responder {shown} type contains invalid template syntax: {e}"
+                ),
             ),
             Ok(false) => {
                 let lower = r.kind.to_lowercase();
@@ -208,9 +225,20 @@ fn check_victorops(c: &mut VictorOpsConfig, v: &mut Checks<'_, '_>) {
         v.fail("routing_key", "missing Routing key in VictorOps config");
     }
     if !c.api_key.is_empty() && !c.api_key_file.is_empty() {
-        v.fail("api_key_file", "at most one of api_key & api_key_file must be configured");
+        v.fail(
+            "api_key_file",
+            "at most one of api_key & api_key_file must be configured",
+        );
     }
-    for reserved in ["routing_key", "message_type", "state_message", "entity_display_name", "monitoring_tool", "entity_id", "entity_state"] {
+    for reserved in [
+        "routing_key",
+        "message_type",
+        "state_message",
+        "entity_display_name",
+        "monitoring_tool",
+        "entity_id",
+        "entity_state",
+    ] {
         if c.custom_fields.contains_key(reserved) {
             v.fail(
                 "custom_fields",
@@ -253,19 +281,31 @@ config_struct! {
 
 fn check_pushover(c: &mut PushoverConfig, v: &mut Checks<'_, '_>) {
     if c.user_key.is_empty() && c.user_key_file.is_empty() {
-        v.fail("user_key", "one of user_key or user_key_file must be configured");
+        v.fail(
+            "user_key",
+            "one of user_key or user_key_file must be configured",
+        );
     }
     if !c.user_key.is_empty() && !c.user_key_file.is_empty() {
-        v.fail("user_key_file", "at most one of user_key & user_key_file must be configured");
+        v.fail(
+            "user_key_file",
+            "at most one of user_key & user_key_file must be configured",
+        );
     }
     if c.token.is_empty() && c.token_file.is_empty() {
         v.fail("token", "one of token or token_file must be configured");
     }
     if !c.token.is_empty() && !c.token_file.is_empty() {
-        v.fail("token_file", "at most one of token & token_file must be configured");
+        v.fail(
+            "token_file",
+            "at most one of token & token_file must be configured",
+        );
     }
     if c.html && c.monospace {
-        v.fail("monospace", "at most one of monospace & html must be configured");
+        v.fail(
+            "monospace",
+            "at most one of monospace & html must be configured",
+        );
     }
 }
 
@@ -295,13 +335,22 @@ fn check_incidentio(c: &mut IncidentioConfig, v: &mut Checks<'_, '_>) {
         v.fail("url", "one of url or url_file must be configured");
     }
     if c.url.is_some() && !c.url_file.is_empty() {
-        v.fail("url_file", "at most one of url & url_file must be configured");
+        v.fail(
+            "url_file",
+            "at most one of url & url_file must be configured",
+        );
     }
     let has_token = !c.alert_source_token.is_empty() || !c.alert_source_token_file.is_empty();
     if !c.alert_source_token.is_empty() && !c.alert_source_token_file.is_empty() {
-        v.fail("alert_source_token_file", "at most one of alert_source_token & alert_source_token_file must be configured");
+        v.fail(
+            "alert_source_token_file",
+            "at most one of alert_source_token & alert_source_token_file must be configured",
+        );
     }
-    let has_auth = c.http_config.as_ref().is_some_and(|h| h.authorization.is_some());
+    let has_auth = c
+        .http_config
+        .as_ref()
+        .is_some_and(|h| h.authorization.is_some());
     if has_auth && has_token {
         v.fail("alert_source_token", "cannot specify alert_source_token or alert_source_token_file when using http_config.authorization");
     }
@@ -327,7 +376,10 @@ impl JiraFieldConfig {
     const KEYS: &'static [&'static str] = &["template", "enable_update"];
 
     fn with_template(template: &str) -> Self {
-        JiraFieldConfig { template: template.to_owned(), enable_update: None }
+        JiraFieldConfig {
+            template: template.to_owned(),
+            enable_update: None,
+        }
     }
 }
 
@@ -348,10 +400,15 @@ impl Decode for JiraFieldConfig {
             cx.type_error(id, "jira.plain");
             return;
         }
-        cx.struct_fields(id, "jira.plain", Self::KEYS, |cx, index, value| match index {
-            0 => cx.value(value, &mut self.template),
-            _ => cx.value(value, &mut self.enable_update),
-        });
+        cx.struct_fields(
+            id,
+            "jira.plain",
+            Self::KEYS,
+            |cx, index, value| match index {
+                0 => cx.value(value, &mut self.template),
+                _ => cx.value(value, &mut self.enable_update),
+            },
+        );
     }
 }
 
@@ -404,6 +461,9 @@ fn check_jira(c: &mut JiraConfig, v: &mut Checks<'_, '_>) {
         v.fail("issue_type", "missing issue_type in jira_config");
     }
     if !["auto", "cloud", "datacenter"].contains(&c.api_type.as_str()) {
-        v.fail("api_type", "unknown api_type on jira_config, must be auto, cloud or datacenter");
+        v.fail(
+            "api_type",
+            "unknown api_type on jira_config, must be auto, cloud or datacenter",
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tocsin_model::GoDuration;
 
 use crate::common::{Secret, SecretTemplateUrl};
-use crate::config_struct;
+use crate::decode::config_struct;
 use crate::decode::{Checks, Value};
 use crate::http::HttpClientConfig;
 
@@ -35,10 +35,17 @@ config_struct! {
 
 fn check_webhook(c: &mut WebhookConfig, v: &mut Checks<'_, '_>) {
     if c.url.is_empty() && c.url_file.is_empty() {
-        v.fail_hint("url", "one of url or url_file must be configured", "add `url: http://…` (the endpoint to POST alerts to)");
+        v.fail_hint(
+            "url",
+            "one of url or url_file must be configured",
+            "add `url: http://…` (the endpoint to POST alerts to)",
+        );
     }
     if !c.url.is_empty() && !c.url_file.is_empty() {
-        v.fail("url_file", "at most one of url & url_file must be configured");
+        v.fail(
+            "url_file",
+            "at most one of url & url_file must be configured",
+        );
     }
 }
 
@@ -100,7 +107,11 @@ config_struct! {
 fn check_sns(c: &mut SnsConfig, v: &mut Checks<'_, '_>) {
     // Upstream's chained XOR: exactly one of the three is accepted, and
     // (quirk) so are all three together.
-    let (target, topic, phone) = (c.target_arn.is_empty(), c.topic_arn.is_empty(), c.phone_number.is_empty());
+    let (target, topic, phone) = (
+        c.target_arn.is_empty(),
+        c.topic_arn.is_empty(),
+        c.phone_number.is_empty(),
+    );
     if (target != topic) != phone {
         v.fail_hint(
             "topic_arn",
