@@ -15,6 +15,9 @@ pub(crate) type Pos = usize;
 /// tree; the html escaper keys its edits by it.
 pub(crate) type NodeId = u32;
 
+/// Parsed templates by name.
+pub(crate) type TreeMap = std::collections::HashMap<Arc<str>, Arc<Tree>>;
+
 /// One parsed template.
 #[derive(Debug)]
 pub(crate) struct Tree {
@@ -53,8 +56,10 @@ pub(crate) fn is_empty_list(list: &ListNode) -> bool {
 
 /// `bytes.TrimSpace`'s notion of white space, for ASCII and Unicode.
 fn is_go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
-        || (c > '\u{ff}' && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c > '\u{ff}' && c.is_whitespace())
 }
 
 /// A sequence of nodes.
@@ -202,6 +207,40 @@ pub(crate) struct NumberNode {
     pub float: Option<f64>,
     /// The original text.
     pub text: Arc<str>,
+    /// The value where no type is expected (Go's `idealConstant`).
+    pub ideal: IdealConstant,
+}
+
+/// What a number constant means where no type is expected: a float if it
+/// is written like one, else an int; an unsigned value beyond `int` is an
+/// error at execution time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum IdealConstant {
+    Float(f64),
+    Int(i64),
+    Overflow,
+    Invalid,
+}
+
+impl IdealConstant {
+    /// Classifies a parsed constant as Go's `idealConstant` does.
+    pub(crate) fn of(text: &str, int: Option<i64>, uint: Option<u64>, float: Option<f64>) -> Self {
+        let is_hex_int = text.len() > 2
+            && text.starts_with('0')
+            && matches!(text.as_bytes().get(1), Some(b'x' | b'X'))
+            && !text.contains(['p', 'P']);
+        let is_rune = text.starts_with('\'');
+        match (float, int, uint) {
+            (Some(f), _, _)
+                if !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) =>
+            {
+                IdealConstant::Float(f)
+            }
+            (_, Some(i), _) => IdealConstant::Int(i),
+            (_, None, Some(_)) => IdealConstant::Overflow,
+            _ => IdealConstant::Invalid,
+        }
+    }
 }
 
 /// A string constant.

@@ -314,9 +314,9 @@ fn slice(item: &Operand, indexes: &[Operand]) -> Result<Value, FuncError> {
     Ok(match &item.value {
         Value::String(s) => Value::String(Arc::from(lossy_bytes(s, idx[0], idx[1]))),
         Value::Safe(kind, s) => Value::Safe(*kind, Arc::from(lossy_bytes(s, idx[0], idx[1]))),
-        Value::List(list) => Value::List(
-            list.with_items(list.items().get(idx[0]..idx[1]).unwrap_or(&[]).to_vec()),
-        ),
+        Value::List(list) => {
+            Value::List(list.with_items(list.items().get(idx[0]..idx[1]).unwrap_or(&[]).to_vec()))
+        }
         _ => Value::Nil,
     })
 }
@@ -495,10 +495,10 @@ fn compare_non_basic(a: &Value, b: &Value) -> Result<bool, FuncError> {
     if a.is_nil() || b.is_nil() {
         return Ok(a.is_nil() == b.is_nil());
     }
-    if let (Value::Object(x), Value::Object(y)) = (a, b) {
-        if let Some(equal) = x.equals(y.as_ref()) {
-            return Ok(equal);
-        }
+    if let (Value::Object(x), Value::Object(y)) = (a, b)
+        && let Some(equal) = x.equals(y.as_ref())
+    {
+        return Ok(equal);
     }
     Err(FuncError::new(format!(
         "non-comparable type {}: {}",
@@ -552,10 +552,12 @@ pub(crate) fn le(a: &Value, b: &Value) -> Result<bool, FuncError> {
 /// Go's `evalArgs`: a lone string as is, otherwise `fmt.Sprint` of the
 /// arguments with nil shown as `<no value>`.
 pub(crate) fn eval_args(args: &[Operand]) -> String {
-    if let [Operand {
-        value: Value::String(s),
-        ..
-    }] = args
+    if let [
+        Operand {
+            value: Value::String(s),
+            ..
+        },
+    ] = args
     {
         return s.to_string();
     }

@@ -15,6 +15,9 @@ pub struct ParseError {
     pub template: String,
     /// 1-based line of the token where the error was detected.
     pub line: usize,
+    /// Byte offset of that token within its line (not part of Go's message;
+    /// for diagnostics).
+    pub column: usize,
     /// What went wrong, in Go's words.
     pub description: String,
 }

@@ -5,16 +5,16 @@
 //! errors at the same node with the same words as Go. It also enforces the
 //! nesting, template-depth and output-size limits.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::{
-    ActionNode, Arg, BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode,
-    Node, NumberNode, PipeNode, Pos, TemplateNode, Tree, VariableNode,
+    ActionNode, Arg, BranchNode, ChainNode, CommandNode, FieldNode, IdealConstant, IdentifierNode,
+    ListNode, Node, NumberNode, PipeNode, Pos, TemplateNode, Tree, TreeMap, VariableNode,
 };
 use crate::builtins::Builtin;
 use crate::error::{Error, ExecError, ExecLocation};
-use crate::func::{FuncError, FuncMap, Function, Signature};
+use crate::fasthash::FuncTable;
+use crate::func::{FuncError, Function, Signature};
 use crate::gofmt;
 use crate::object::Object;
 use crate::stack::StackGuard;
@@ -26,7 +26,7 @@ const EXEC_STACK_BUDGET: usize = 1024 * 1024;
 
 /// What a missing map key evaluates to (the `missingkey` option).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum MissingKey {
+pub(crate) enum MissingKey {
     /// `missingkey=default` / `invalid`: no value (`<no value>` when printed).
     #[default]
     Default,
@@ -77,13 +77,14 @@ impl Operand {
 /// Everything execution needs besides the entry tree and the data.
 pub(crate) struct Env<'t> {
     /// Templates by name, for `{{template}}`.
-    pub templates: &'t HashMap<Arc<str>, Arc<Tree>>,
-    pub funcs: &'t FuncMap,
+    pub templates: &'t TreeMap,
+    pub funcs: &'t FuncTable,
     /// Whether html/template's internal escaper functions are callable.
     pub escapers: bool,
     pub missing_key: MissingKey,
     pub max_output: Option<usize>,
     pub max_depth: usize,
+    pub max_steps: Option<u64>,
 }
 
 /// Executes `tree` (the template called `name`) with `data`, appending to
@@ -115,6 +116,7 @@ pub(crate) fn execute(
         var_base: 0,
         arg_pool: Vec::new(),
         value_pool: Vec::new(),
+        steps: 0,
         depth: 0,
         guard: StackGuard::new(EXEC_STACK_BUDGET),
     };
@@ -217,6 +219,8 @@ struct State<'t, 'o> {
     /// Reusable argument vectors, to avoid allocating on every call.
     arg_pool: Vec<Vec<Operand>>,
     value_pool: Vec<Vec<Value>>,
+    /// Nodes walked and loop iterations run so far.
+    steps: u64,
     depth: usize,
     guard: StackGuard,
 }
@@ -227,10 +231,13 @@ impl<'t> State<'t, '_> {
     }
 
     fn error(&self, description: String, source: Option<FuncError>) -> Box<Error> {
-        let location = self.at.position_and_text().map(|(pos, context)| ExecLocation {
-            position: self.tree.location(pos),
-            context,
-        });
+        let location = self
+            .at
+            .position_and_text()
+            .map(|(pos, context)| ExecLocation {
+                position: self.tree.location(pos),
+                context,
+            });
         Box::new(Error::Exec(ExecError {
             template: self.name.to_string(),
             location,
@@ -249,10 +256,22 @@ impl<'t> State<'t, '_> {
     }
 
     fn check_output(&self) -> ExecResult<()> {
-        if let Some(limit) = self.env.max_output {
-            if self.out.len() - self.out_start > limit {
-                return Err(Box::new(Error::OutputLimit { limit }));
-            }
+        if let Some(limit) = self.env.max_output
+            && self.out.len() - self.out_start > limit
+        {
+            return Err(Box::new(Error::OutputLimit { limit }));
+        }
+        Ok(())
+    }
+
+    fn step(&mut self) -> ExecResult<()> {
+        self.steps += 1;
+        if let Some(limit) = self.env.max_steps
+            && self.steps > limit
+        {
+            return Err(self.errorf(format!(
+                "exceeded maximum number of execution steps ({limit})"
+            )));
         }
         Ok(())
     }
@@ -293,7 +312,11 @@ impl<'t> State<'t, '_> {
     }
 
     fn var_value(&self, name: &str) -> ExecResult<Operand> {
-        match self.vars[self.var_base..].iter().rev().find(|(n, _)| *n == name) {
+        match self.vars[self.var_base..]
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+        {
             Some((_, value)) => Ok(value.clone()),
             None => Err(self.errorf(format!("undefined variable: {name}"))),
         }
@@ -314,9 +337,13 @@ impl<'t> State<'t, '_> {
 
     fn walk(&mut self, dot: &Operand, node: &'t Node) -> ExecResult<Flow> {
         self.at(At::Node(node));
+        self.step()?;
         match node {
             Node::Text(text) => self.write(&text.text)?,
             Node::Action(action) => {
+                if self.print_simple(dot, action)? {
+                    return Ok(Flow::Normal);
+                }
                 let value = self.eval_pipeline(dot, Some(&action.pipe))?;
                 if action.pipe.decl.is_empty() {
                     self.print_value(action, &value)?;
@@ -363,7 +390,13 @@ impl<'t> State<'t, '_> {
         let outer_mark = self.mark();
         let result = self.walk_range_inner(dot, range);
         self.pop(outer_mark);
-        result.map(|flow| if flow == Flow::Break { Flow::Normal } else { flow })
+        result.map(|flow| {
+            if flow == Flow::Break {
+                Flow::Normal
+            } else {
+                flow
+            }
+        })
     }
 
     fn walk_range_inner(&mut self, dot: &Operand, range: &'t BranchNode) -> ExecResult<Flow> {
@@ -455,10 +488,8 @@ impl<'t> State<'t, '_> {
                 )));
             }
         };
-        if !ran {
-            if let Some(else_list) = &range.else_list {
-                return self.walk_list(dot, else_list);
-            }
+        if !ran && let Some(else_list) = &range.else_list {
+            return self.walk_list(dot, else_list);
         }
         Ok(Flow::Normal)
     }
@@ -470,6 +501,7 @@ impl<'t> State<'t, '_> {
         index: Operand,
         elem: Operand,
     ) -> ExecResult<Flow> {
+        self.step()?;
         let decls = range.pipe.decl.len();
         if decls > 0 {
             self.set_top_var(1, elem.clone());
@@ -488,10 +520,7 @@ impl<'t> State<'t, '_> {
     fn walk_template(&mut self, dot: &Operand, call: &'t TemplateNode) -> ExecResult<()> {
         self.at(At::Template(call));
         let Some(tree) = self.env.templates.get(&call.name) else {
-            return Err(self.errorf(format!(
-                "template {} not defined",
-                quote_str(&call.name)
-            )));
+            return Err(self.errorf(format!("template {} not defined", quote_str(&call.name))));
         };
         if self.depth >= self.env.max_depth {
             return Err(self.errorf(format!(
@@ -517,6 +546,57 @@ impl<'t> State<'t, '_> {
         self.pop(mark);
         self.var_base = saved_base;
         result.map(|_| ())
+    }
+
+    /// Fast path for the commonest actions, `{{.}}`, `{{$x}}` and
+    /// `{{.A.B}}` through plain maps: prints the value in place without
+    /// copying it. Returns false (having done nothing) when the general
+    /// path is needed, which then also produces any error.
+    fn print_simple(&mut self, dot: &Operand, action: &'t ActionNode) -> ExecResult<bool> {
+        let pipe = &action.pipe;
+        if !pipe.decl.is_empty() || pipe.cmds.len() != 1 {
+            return Ok(false);
+        }
+        let [arg] = pipe.cmds[0].args.as_slice() else {
+            return Ok(false);
+        };
+        let vars = &self.vars[self.var_base..];
+        let value: &Value = match arg {
+            Arg::Dot(_) => &dot.value,
+            Arg::Variable(var) if var.idents.len() == 1 => {
+                let name: &str = &var.idents[0];
+                match vars.iter().rev().find(|(n, _)| *n == name) {
+                    Some((_, operand)) => &operand.value,
+                    None => return Ok(false),
+                }
+            }
+            Arg::Field(field) => {
+                let mut current = &dot.value;
+                for ident in &field.idents {
+                    match current {
+                        Value::Map(map) => match map.get(ident) {
+                            Some(next) => current = next,
+                            None => return Ok(false),
+                        },
+                        _ => return Ok(false),
+                    }
+                }
+                current
+            }
+            _ => return Ok(false),
+        };
+        match value {
+            Value::Func(_) | Value::Nil => return Ok(false),
+            Value::String(s) | Value::Safe(_, s) => self.out.push_str(s),
+            Value::Int(i) => {
+                use std::fmt::Write as _;
+                let _ = write!(self.out, "{i}");
+            }
+            other => gofmt::write_value(self.out, other),
+        }
+        self.at(At::Action(action));
+        self.check_output()?;
+        Ok(true)
     }
 
     fn print_value(&mut self, action: &'t ActionNode, value: &Operand) -> ExecResult<()> {
@@ -616,24 +696,12 @@ impl<'t> State<'t, '_> {
     /// like one, else int.
     fn ideal_constant(&mut self, node: &'t Arg, number: &NumberNode) -> ExecResult<Value> {
         self.at(At::Arg(node));
-        let text = &number.text;
-        let is_hex_int = text.len() > 2
-            && text.starts_with('0')
-            && matches!(text.as_bytes().get(1), Some(b'x' | b'X'))
-            && !text.contains(['p', 'P']);
-        let is_rune = text.starts_with('\'');
-        if let Some(f) = number.float {
-            if !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
-                return Ok(Value::Float(f));
-            }
+        match number.ideal {
+            IdealConstant::Float(f) => Ok(Value::Float(f)),
+            IdealConstant::Int(i) => Ok(Value::Int(i)),
+            IdealConstant::Overflow => Err(self.errorf(format!("{} overflows int", number.text))),
+            IdealConstant::Invalid => Ok(Value::Nil),
         }
-        if let Some(i) = number.int {
-            return Ok(Value::Int(i));
-        }
-        if number.uint.is_some() {
-            return Err(self.errorf(format!("{text} overflows int")));
-        }
-        Ok(Value::Nil)
     }
 
     fn eval_field_node(
@@ -665,7 +733,14 @@ impl<'t> State<'t, '_> {
             )));
         }
         let receiver = self.eval_arg(dot, &GoType::Any, &chain.node)?;
-        self.eval_field_chain(dot, &receiver, At::Chain(chain), &chain.fields, args, final_value)
+        self.eval_field_chain(
+            dot,
+            &receiver,
+            At::Chain(chain),
+            &chain.fields,
+            args,
+            final_value,
+        )
     }
 
     fn eval_variable_node(
@@ -687,7 +762,14 @@ impl<'t> State<'t, '_> {
             return Err(self.errorf(format!("undefined variable: {name}")));
         };
         let value = self.vars[base + index].1.clone();
-        self.eval_field_chain(dot, &value, At::Variable(var), &var.idents[1..], args, final_value)
+        self.eval_field_chain(
+            dot,
+            &value,
+            At::Variable(var),
+            &var.idents[1..],
+            args,
+            final_value,
+        )
     }
 
     fn eval_field_chain(
@@ -732,10 +814,10 @@ impl<'t> State<'t, '_> {
     }
 
     fn find_function(&self, name: &str) -> Option<Callee<'t>> {
-        if self.env.escapers {
-            if let Some(escaper) = crate::html::escapers::Escaper::lookup(name) {
-                return Some(Callee::Builtin(Builtin::Escaper(escaper)));
-            }
+        if self.env.escapers
+            && let Some(escaper) = crate::html::escapers::Escaper::lookup(name)
+        {
+            return Some(Callee::Builtin(Builtin::Escaper(escaper)));
         }
         if let Some(f) = self.env.funcs.get(name) {
             return Some(Callee::User(f));
@@ -761,24 +843,26 @@ impl<'t> State<'t, '_> {
             }
             return Ok(Operand::concrete(Value::Nil));
         }
-        let type_name = receiver.type_name();
         if receiver.value.is_nil() {
-            return Err(self.errorf(format!("nil pointer evaluating {type_name}.{field_name}")));
+            return Err(self.errorf(format!(
+                "nil pointer evaluating {}.{field_name}",
+                receiver.type_name()
+            )));
         }
-        if let Value::Object(object) = &receiver.value {
-            if let Some(signature) = object.method(field_name) {
-                let callee = Callee::Method(object.clone(), signature);
-                return self.eval_call(dot, callee, node, field_name, args, final_value);
-            }
+        if let Value::Object(object) = &receiver.value
+            && let Some(signature) = object.method(field_name)
+        {
+            let callee = Callee::Method(object.clone(), signature);
+            return self.eval_call(dot, callee, node, field_name, args, final_value);
         }
         let has_args = args.len() > 1 || final_value.is_some();
         match &receiver.value {
             Value::Object(object) => {
                 if let Some(zero) = object.map_zero() {
                     if has_args {
-                        return Err(self.errorf(format!(
-                            "{field_name} is not a method but has arguments"
-                        )));
+                        return Err(
+                            self.errorf(format!("{field_name} is not a method but has arguments"))
+                        );
                     }
                     return match object.field(field_name) {
                         Some(value) => Ok(Operand::concrete(value)),
@@ -796,9 +880,9 @@ impl<'t> State<'t, '_> {
             }
             Value::Map(map) => {
                 if has_args {
-                    return Err(self.errorf(format!(
-                        "{field_name} is not a method but has arguments"
-                    )));
+                    return Err(
+                        self.errorf(format!("{field_name} is not a method but has arguments"))
+                    );
                 }
                 let in_interface = *map.elem_type() == GoType::Any;
                 return match map.get(field_name) {
@@ -812,7 +896,8 @@ impl<'t> State<'t, '_> {
             _ => {}
         }
         Err(self.errorf(format!(
-            "can't evaluate field {field_name} in type {type_name}"
+            "can't evaluate field {field_name} in type {}",
+            receiver.type_name()
         )))
     }
 
@@ -823,10 +908,9 @@ impl<'t> State<'t, '_> {
                 value: zero,
                 in_interface,
             }),
-            MissingKey::Error => Err(self.errorf(format!(
-                "map has no entry for key {}",
-                quote_str(key)
-            ))),
+            MissingKey::Error => {
+                Err(self.errorf(format!("map has no entry for key {}", quote_str(key))))
+            }
         }
     }
 
@@ -886,7 +970,7 @@ impl<'t> State<'t, '_> {
             }
         }
         if let Some(final_value) = final_value {
-            let ty = if variadic && num_in - 1 >= num_params {
+            let ty = if variadic && num_in > num_params {
                 signature.variadic.clone().unwrap_or(GoType::Any)
             } else {
                 signature
@@ -967,8 +1051,7 @@ impl<'t> State<'t, '_> {
                 return Err(self.errorf(format!("cannot assign nil to {ty}")));
             }
             Arg::Field(field) => {
-                let value =
-                    self.eval_field_node(dot, field, std::slice::from_ref(arg), None)?;
+                let value = self.eval_field_node(dot, field, std::slice::from_ref(arg), None)?;
                 return self.validate_type(value, ty);
             }
             Arg::Variable(var) => {
@@ -1023,10 +1106,7 @@ impl<'t> State<'t, '_> {
                 _ => Err(self.errorf(format!("expected string; found {}", found()))),
             },
             GoType::Any => self.eval_empty_interface(arg),
-            other => Err(self.errorf(format!(
-                "can't handle {} for arg of type {other}",
-                found()
-            ))),
+            other => Err(self.errorf(format!("can't handle {} for arg of type {other}", found()))),
         }
     }
 

@@ -140,6 +140,8 @@ pub(crate) fn is_valid_func_name(name: &str) -> bool {
     match chars.next() {
         None => false,
         Some(first) if first != '_' && !crate::unicode::is_letter(first) => false,
-        Some(_) => chars.all(|c| c == '_' || crate::unicode::is_letter(c) || crate::unicode::is_digit(c)),
+        Some(_) => {
+            chars.all(|c| c == '_' || crate::unicode::is_letter(c) || crate::unicode::is_digit(c))
+        }
     }
 }

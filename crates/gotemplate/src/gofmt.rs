@@ -166,7 +166,10 @@ impl Printer {
         let mut digits = String::new();
         let mut v = u;
         loop {
-            digits.insert(0, char::from(UDIGITS[usize::try_from(v & 0xF).unwrap_or(0)]));
+            digits.insert(
+                0,
+                char::from(UDIGITS[usize::try_from(v & 0xF).unwrap_or(0)]),
+            );
             prec -= 1;
             v >>= 4;
             if v == 0 {
@@ -178,21 +181,24 @@ impl Printer {
             prec -= 1;
         }
         let mut s = format!("U+{digits}");
-        if self.f.sharp {
-            if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
-                if is_print(c) {
-                    s.push_str(" '");
-                    s.push(c);
-                    s.push('\'');
-                }
-            }
+        if self.f.sharp
+            && let Some(c) = u32::try_from(u).ok().and_then(char::from_u32)
+            && is_print(c)
+        {
+            s.push_str(" '");
+            s.push(c);
+            s.push('\'');
         }
         self.pad_no_zero(&s);
     }
 
     fn fmt_integer(&mut self, u: u64, base: u32, signed: bool, verb: char, digits: &[u8; 17]) {
         let negative = signed && (u as i64) < 0;
-        let mut u = if negative { (u as i64).unsigned_abs() } else { u };
+        let mut u = if negative {
+            (u as i64).unsigned_abs()
+        } else {
+            u
+        };
         let mut prec: i64 = 0;
         if self.f.prec_present {
             prec = self.prec;
@@ -222,10 +228,8 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => buf.extend_from_slice(b"b0"),
-                8 => {
-                    if buf.last() != Some(&b'0') {
-                        buf.push(b'0');
-                    }
+                8 if buf.last() != Some(&b'0') => {
+                    buf.push(b'0');
                 }
                 16 => {
                     buf.push(digits[16]);

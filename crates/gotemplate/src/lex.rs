@@ -181,8 +181,16 @@ impl<'a> Lexer<'a> {
     ) -> Lexer<'a> {
         Lexer {
             input,
-            left_delim: if left_delim.is_empty() { "{{" } else { left_delim },
-            right_delim: if right_delim.is_empty() { "}}" } else { right_delim },
+            left_delim: if left_delim.is_empty() {
+                "{{"
+            } else {
+                left_delim
+            },
+            right_delim: if right_delim.is_empty() {
+                "}}"
+            } else {
+                right_delim
+            },
             pos: 0,
             start: 0,
             at_eof: false,
@@ -239,12 +247,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn backup(&mut self) {
-        if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input.get(..self.pos).and_then(|s| s.chars().next_back()) {
-                self.pos -= c.len_utf8();
-                if c == '\n' {
-                    self.line -= 1;
-                }
+        if !self.at_eof
+            && self.pos > 0
+            && let Some(c) = self
+                .input
+                .get(..self.pos)
+                .and_then(|s| s.chars().next_back())
+        {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
             }
         }
     }
@@ -319,7 +331,10 @@ impl<'a> Lexer<'a> {
     fn lex_text(&mut self) -> State {
         if let Some(x) = self.rest().find(self.left_delim) {
             let delim_at = self.pos + x;
-            let after_delim = self.input.get(delim_at + self.left_delim.len()..).unwrap_or("");
+            let after_delim = self
+                .input
+                .get(delim_at + self.left_delim.len()..)
+                .unwrap_or("");
             let mut trim_length = 0;
             if has_left_trim_marker(after_delim) {
                 let text = self.input.get(self.start..delim_at).unwrap_or("");
@@ -366,7 +381,11 @@ impl<'a> Lexer<'a> {
         self.pos += self.left_delim.len();
         let trim_space = has_left_trim_marker(self.rest());
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
-        if self.rest().get(after_marker..).is_some_and(|r| r.starts_with("/*")) {
+        if self
+            .rest()
+            .get(after_marker..)
+            .is_some_and(|r| r.starts_with("/*"))
+        {
             self.pos += after_marker;
             self.ignore();
             return State::Comment;
@@ -473,10 +492,8 @@ impl<'a> Lexer<'a> {
             ')' => {
                 self.emit(ItemKind::RightParen);
                 if self.paren_depth == 0 {
-                    return self.errorf(format!(
-                        "unexpected right paren {}",
-                        quote_rune_prefix_u(r)
-                    ));
+                    return self
+                        .errorf(format!("unexpected right paren {}", quote_rune_prefix_u(r)));
                 }
                 self.paren_depth -= 1;
             }

@@ -88,14 +88,34 @@ pub trait Object: Any + Send + Sync {
 
     /// The `index` builtin applied to this object with one key. The default
     /// serves map-like objects (see [`Object::map_zero`]): a string key
-    /// looks up [`Object::field`], an absent key gives the zero value; other
-    /// objects report `can't index item of type T`.
+    /// looks up [`Object::field`], an absent key gives the zero value. For
+    /// other objects that [`Object::range`] over elements it indexes those
+    /// elements by position (Go's slice indexing and messages); the rest
+    /// report `can't index item of type T`.
     fn index(&self, key: &Value) -> Result<Value, FuncError> {
         let Some(zero) = self.map_zero() else {
-            return Err(FuncError::new(format!(
-                "can't index item of type {}",
-                self.type_name()
-            )));
+            let Some(elements) = self.range() else {
+                return Err(FuncError::new(format!(
+                    "can't index item of type {}",
+                    self.type_name()
+                )));
+            };
+            let position = match key {
+                Value::Int(i) => i128::from(*i),
+                Value::Uint(u) => i128::from(*u as i64),
+                Value::Nil => return Err(FuncError::new("cannot index slice/array with nil")),
+                other => {
+                    return Err(FuncError::new(format!(
+                        "cannot index slice/array with type {}",
+                        other.type_name()
+                    )));
+                }
+            };
+            return usize::try_from(position)
+                .ok()
+                .and_then(|i| elements.into_iter().nth(i))
+                .map(|(_, element)| element)
+                .ok_or_else(|| FuncError::new(format!("index out of range: {position}")));
         };
         match key {
             Value::String(k) => Ok(self.field(k).unwrap_or(zero)),

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use crate::ast::{
-    ActionNode, Arg, BranchNode, ChainNode, CommandNode, ControlNode, FieldNode, IdentifierNode,
-    ListNode, Node, NodeId, NumberNode, PipeNode, Pos, StringNode, TemplateNode, TextNode, Tree,
-    VariableNode, is_empty_list,
+    ActionNode, Arg, BranchNode, ChainNode, CommandNode, ControlNode, FieldNode, IdealConstant,
+    IdentifierNode, ListNode, Node, NodeId, NumberNode, PipeNode, Pos, StringNode, TemplateNode,
+    TextNode, Tree, VariableNode, is_empty_list,
 };
 use crate::error::ParseError;
 use crate::lex::{Item, ItemKind, Lexer};
@@ -195,9 +195,13 @@ impl<'a> Parser<'a, '_> {
 
     fn errorf(&self, message: impl Into<String>) -> ParseError {
         let st = self.state_ref();
+        let pos = st.token[0].pos.min(self.text.len());
+        let before = self.text.get(..pos).unwrap_or("");
+        let column = before.rfind('\n').map_or(pos, |nl| pos - nl - 1);
         ParseError {
             template: self.parse_name.to_string(),
             line: st.token[0].line,
+            column,
             description: message.into(),
         }
     }
@@ -371,7 +375,11 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn break_control(&mut self, pos: Pos, line: usize, is_break: bool) -> PResult<Parsed> {
-        let context = if is_break { "{{break}}" } else { "{{continue}}" };
+        let context = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         let token = self.next_non_space();
         if token.kind != ItemKind::RightDelim {
             return Err(self.unexpected(&token, context));
@@ -700,10 +708,9 @@ impl<'a> Parser<'a, '_> {
         Ok(Some(match token.kind {
             ItemKind::Identifier => {
                 if !(self.has_function)(&token.val) {
-                    return Err(self.errorf(format!(
-                        "function {} not defined",
-                        quote_str(&token.val)
-                    )));
+                    return Err(
+                        self.errorf(format!("function {} not defined", quote_str(&token.val)))
+                    );
                 }
                 Arg::Identifier(IdentifierNode {
                     pos,
@@ -770,6 +777,7 @@ fn new_number(pos: Pos, text: &str, kind: ItemKind) -> Result<NumberNode, String
         uint: None,
         float: None,
         text: Arc::from(text),
+        ideal: IdealConstant::Invalid,
     };
     let unsupported = || format!("complex constant {} is not supported", quote_str(text));
     match kind {
@@ -782,15 +790,16 @@ fn new_number(pos: Pos, text: &str, kind: ItemKind) -> Result<NumberNode, String
             node.int = Some(i64::from(ch.value));
             node.uint = Some(u64::from(ch.value));
             node.float = Some(f64::from(ch.value));
+            node.ideal = IdealConstant::of(text, node.int, node.uint, node.float);
             return Ok(node);
         }
         ItemKind::Complex => return Err(unsupported()),
         _ => {}
     }
-    if let Some(imaginary) = text.strip_suffix('i') {
-        if parse_float(imaginary).is_some() {
-            return Err(unsupported());
-        }
+    if let Some(imaginary) = text.strip_suffix('i')
+        && parse_float(imaginary).is_some()
+    {
+        return Err(unsupported());
     }
     let unsigned = parse_uint(text);
     node.uint = unsigned;
@@ -809,7 +818,7 @@ fn new_number(pos: Pos, text: &str, kind: ItemKind) -> Result<NumberNode, String
             return Err(format!("integer overflow: {}", quote_str(text)));
         }
         node.float = Some(f);
-        if f.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+        if f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
             node.int = Some(f as i64);
         }
         if f.fract() == 0.0 && (0.0..1.844_674_407_370_955_2e19).contains(&f) {
@@ -819,5 +828,6 @@ fn new_number(pos: Pos, text: &str, kind: ItemKind) -> Result<NumberNode, String
     if node.int.is_none() && node.uint.is_none() && node.float.is_none() {
         return Err(format!("illegal number syntax: {}", quote_str(text)));
     }
+    node.ideal = IdealConstant::of(text, node.int, node.uint, node.float);
     Ok(node)
 }

@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::ast::{Tree, is_empty_list};
+use crate::ast::{Tree, TreeMap, is_empty_list};
 use crate::builtins::Builtin;
 use crate::error::Error;
 use crate::exec::{self, Env, MissingKey};
+use crate::fasthash::FuncTable;
 use crate::func::{FuncMap, Function, is_valid_func_name};
 use crate::html::escaper::Namespace;
 use crate::parse::{ParseInput, parse};
@@ -24,25 +25,31 @@ use crate::value::Value;
 /// stack use passes 1 MiB, whatever the limit).
 pub const DEFAULT_MAX_DEPTH: usize = 100;
 
+/// Default limit on the work one execution may do, counted in nodes walked
+/// plus loop iterations, so that a template like `{{range 99999999999}}`
+/// ends with an error instead of running for hours. Go has no such limit.
+pub const DEFAULT_MAX_STEPS: u64 = 10_000_000;
+
 /// Escaping state of an html template set, shared by clones of an
 /// unchanged set.
 #[derive(Default)]
 struct EscapeState {
     namespace: Option<Namespace>,
     /// The escaped trees at a namespace version, shared by executions.
-    snapshot: Option<(u64, Arc<HashMap<Arc<str>, Arc<Tree>>>)>,
+    snapshot: Option<(u64, Arc<TreeMap>)>,
 }
 
 #[derive(Clone)]
 struct Set {
-    templates: HashMap<Arc<str>, Arc<Tree>>,
-    funcs: FuncMap,
+    templates: TreeMap,
+    funcs: FuncTable,
     missing_key: MissingKey,
     left_delim: String,
     right_delim: String,
     html: bool,
     max_output: Option<usize>,
     max_depth: usize,
+    max_steps: Option<u64>,
     escape: Arc<Mutex<EscapeState>>,
 }
 
@@ -77,13 +84,14 @@ impl Template {
             tree: None,
             set: Arc::new(Set {
                 templates: HashMap::new(),
-                funcs: FuncMap::new(),
+                funcs: FuncTable::default(),
                 missing_key: MissingKey::Default,
                 left_delim: String::new(),
                 right_delim: String::new(),
                 html,
                 max_output: None,
                 max_depth: DEFAULT_MAX_DEPTH,
+                max_steps: Some(DEFAULT_MAX_STEPS),
                 escape: Arc::new(Mutex::new(EscapeState::default())),
             }),
         }
@@ -201,6 +209,13 @@ impl Template {
         self
     }
 
+    /// Limits the work of one execution (default [`DEFAULT_MAX_STEPS`];
+    /// `None`: unlimited, as in Go).
+    pub fn max_steps(&mut self, limit: Option<u64>) -> &mut Template {
+        self.set_mut().max_steps = limit;
+        self
+    }
+
     /// Limits nested `{{template}}` calls (default [`DEFAULT_MAX_DEPTH`]).
     pub fn max_depth(&mut self, depth: usize) -> &mut Template {
         self.set_mut().max_depth = depth;
@@ -212,7 +227,8 @@ impl Template {
     /// earlier one unless it is empty (only white space).
     pub fn parse(&mut self, text: &str) -> Result<&mut Template, Error> {
         let set = &self.set;
-        let has_function = |name: &str| set.funcs.contains_key(name) || Builtin::lookup(name).is_some();
+        let has_function =
+            |name: &str| set.funcs.contains_key(name) || Builtin::lookup(name).is_some();
         let trees = parse(&ParseInput {
             name: &self.name,
             text,
@@ -255,7 +271,12 @@ impl Template {
     }
 
     /// Executes the associated template `name` (Go's `ExecuteTemplate`).
-    pub fn execute_template(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
+    pub fn execute_template(
+        &self,
+        name: &str,
+        data: &Value,
+        out: &mut String,
+    ) -> Result<(), Error> {
         match self.set.templates.get(name) {
             Some(tree) => self.run(name, Some(tree), data, out),
             None => Err(Error::NoSuchTemplate(if self.set.html {
@@ -301,11 +322,7 @@ impl Template {
     }
 
     /// Escapes template `name` (html only) and returns the escaped trees.
-    fn escaped(
-        &self,
-        name: &str,
-        tree: &Arc<Tree>,
-    ) -> Result<Arc<HashMap<Arc<str>, Arc<Tree>>>, Error> {
+    fn escaped(&self, name: &str, tree: &Arc<Tree>) -> Result<Arc<TreeMap>, Error> {
         let mut guard = self
             .set
             .escape
@@ -336,7 +353,7 @@ impl Template {
         Ok(snapshot)
     }
 
-    fn env<'t>(&'t self, templates: &'t HashMap<Arc<str>, Arc<Tree>>) -> Env<'t> {
+    fn env<'t>(&'t self, templates: &'t TreeMap) -> Env<'t> {
         Env {
             templates,
             funcs: &self.set.funcs,
@@ -344,6 +361,7 @@ impl Template {
             missing_key: self.set.missing_key,
             max_output: self.set.max_output,
             max_depth: self.set.max_depth,
+            max_steps: self.set.max_steps,
         }
     }
 }

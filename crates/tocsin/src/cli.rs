@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::commands::alertmanager::AlertmanagerArgs;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tocsin",
@@ -36,6 +38,8 @@ pub enum Command {
     },
     /// View the configuration and test its routing.
     Config(ConfigArgs),
+    /// Run the Alertmanager server (same flags as Alertmanager 0.34).
+    Alertmanager(Box<AlertmanagerArgs>),
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod server;
 mod treeprint;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some(Command::Config(args)) => match args.command {
             ConfigCommand::Routes(routes) => commands::routes::run(routes),
         },
+        Some(Command::Alertmanager(args)) => commands::alertmanager::run(*args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -247,7 +247,10 @@ impl ErrorInfo {
         if let Some(location) = &self.location {
             format!("html/template:{location}: {}", self.description)
         } else if self.line != 0 {
-            format!("html/template:{}:{}: {}", self.name, self.line, self.description)
+            format!(
+                "html/template:{}:{}: {}",
+                self.name, self.line, self.description
+            )
         } else if !self.name.is_empty() {
             format!("html/template:{}: {}", self.name, self.description)
         } else {

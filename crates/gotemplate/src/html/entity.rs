@@ -87,7 +87,9 @@ fn unescape_entity(s: &[u8], out: &mut Vec<u8>) -> usize {
                 char::from(c).to_digit(10)
             };
             if let Some(d) = digit {
-                x = x.saturating_mul(if hex { 16 } else { 10 }).saturating_add(d);
+                x = x
+                    .saturating_mul(if hex { 16 } else { 10 })
+                    .saturating_add(d);
                 continue;
             }
             if c != b';' {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::ast::{
     ActionNode, Arg, BranchNode, CommandNode, IdentifierNode, ListNode, Node, NodeId, PipeNode,
-    Pos, TemplateNode, TextNode, Tree,
+    Pos, TemplateNode, TextNode, Tree, TreeMap,
 };
 use crate::error::{EscapeError, EscapeErrorCode};
 use crate::html::context::{Attr, Context, Delim, ErrorInfo, JsCtx, State, UrlPart};
@@ -29,7 +29,7 @@ const ESCAPE_STACK_BUDGET: usize = 512 * 1024;
 pub(crate) struct Namespace {
     /// The trees as the executor should run them: escaped versions replace
     /// the originals once escaped, and derived templates are added.
-    pub trees: HashMap<Arc<str>, Arc<Tree>>,
+    pub trees: TreeMap,
     /// Output context of each template (by derived name) escaped so far.
     output: HashMap<String, Context>,
     /// The result of escaping each entry template.
@@ -40,7 +40,7 @@ pub(crate) struct Namespace {
 
 impl Namespace {
     /// A namespace over the given (unescaped) trees.
-    pub(crate) fn new(trees: HashMap<Arc<str>, Arc<Tree>>) -> Namespace {
+    pub(crate) fn new(trees: TreeMap) -> Namespace {
         Namespace {
             trees,
             output: HashMap::new(),
@@ -130,7 +130,8 @@ impl Namespace {
                 text: base.text.clone(),
                 root: rebuild_list(&base.root, &name, &edits),
             };
-            self.trees.insert(Arc::from(name.as_str()), Arc::new(rebuilt));
+            self.trees
+                .insert(Arc::from(name.as_str()), Arc::new(rebuilt));
         }
     }
 }
@@ -152,6 +153,9 @@ struct RangeContext {
     continues: Vec<Context>,
 }
 
+/// Decides whether a scratch walk's edits are kept.
+type Filter<'f> = &'f dyn Fn(&Walker<'_>, &Context) -> bool;
+
 /// The template whose body is being walked.
 #[derive(Clone)]
 struct Current {
@@ -160,7 +164,7 @@ struct Current {
 }
 
 struct Walker<'n> {
-    trees: &'n HashMap<Arc<str>, Arc<Tree>>,
+    trees: &'n TreeMap,
     output: HashMap<String, Context>,
     derived: HashMap<String, Arc<Tree>>,
     called: HashSet<String>,
@@ -242,7 +246,8 @@ fn is_predefined_escaper(name: &str) -> bool {
 /// Go's `normalizeEscFn`: escapers equivalent to a predefined one.
 fn normalize_esc_fn(name: &str) -> &str {
     match name {
-        "_html_template_attrescaper" | "_html_template_htmlescaper"
+        "_html_template_attrescaper"
+        | "_html_template_htmlescaper"
         | "_html_template_rcdataescaper" => "html",
         "_html_template_urlescaper" | "_html_template_urlnormalizer" => "urlquery",
         other => other,
@@ -259,7 +264,10 @@ fn is_redundant(last: &str, next: &str) -> bool {
                 | "_html_template_nospaceescaper"
                 | "_html_template_htmlescaper"
         ) | ("_html_template_cssescaper", "_html_template_attrescaper")
-            | ("_html_template_jsregexpescaper", "_html_template_attrescaper")
+            | (
+                "_html_template_jsregexpescaper",
+                "_html_template_attrescaper"
+            )
             | ("_html_template_jsstrescaper", "_html_template_attrescaper")
             | ("_html_template_urlescaper", "_html_template_urlnormalizer")
     )
@@ -283,10 +291,10 @@ fn ident_cmd(name: &str, pos: Pos) -> CommandNode {
 }
 
 fn append_cmd(cmds: &mut Vec<CommandNode>, cmd: CommandNode) {
-    if let (Some(last), Some(next)) = (cmds.last().and_then(first_ident), first_ident(&cmd)) {
-        if is_redundant(last, next) {
-            return;
-        }
+    if let (Some(last), Some(next)) = (cmds.last().and_then(first_ident), first_ident(&cmd))
+        && is_redundant(last, next)
+    {
+        return;
     }
     cmds.push(cmd);
 }
@@ -406,7 +414,7 @@ fn rebuild_node(node: &Node, name: &str, edits: &Edits) -> Node {
 
 impl<'n> Walker<'n> {
     fn new(
-        trees: &'n HashMap<Arc<str>, Arc<Tree>>,
+        trees: &'n TreeMap,
         output: HashMap<String, Context>,
         ranges: Vec<RangeContext>,
     ) -> Walker<'n> {
@@ -439,7 +447,11 @@ impl<'n> Walker<'n> {
     }
 
     fn key(&self, id: NodeId) -> (String, NodeId) {
-        let name = self.current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let name = self
+            .current
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
         (name, id)
     }
 
@@ -502,7 +514,9 @@ impl<'n> Walker<'n> {
             };
             if is_predefined_escaper(ident)
                 && (pos < n_cmds - 1
-                    || (c.state == State::Attr && c.delim == Delim::SpaceOrTagEnd && ident == "html"))
+                    || (c.state == State::Attr
+                        && c.delim == Delim::SpaceOrTagEnd
+                        && ident == "html"))
             {
                 return Context::error(ErrorInfo::new(
                     EscapeErrorCode::PredefinedEscaper,
@@ -667,7 +681,7 @@ impl<'n> Walker<'n> {
         &mut self,
         c: Context,
         list: &ListNode,
-        filter: Option<&dyn Fn(&Walker<'_>, &Context) -> bool>,
+        filter: Option<Filter<'_>>,
     ) -> (Context, bool) {
         let ranges = std::mem::take(&mut self.ranges);
         let mut child = Walker::new(self.trees, self.output.clone(), ranges);
@@ -756,7 +770,12 @@ impl<'n> Walker<'n> {
         c1
     }
 
-    fn escape_template_body(&mut self, c: Context, name: &str, tree: &Arc<Tree>) -> (Context, bool) {
+    fn escape_template_body(
+        &mut self,
+        c: Context,
+        name: &str,
+        tree: &Arc<Tree>,
+    ) -> (Context, bool) {
         self.output.insert(name.to_string(), c.clone());
         let saved = self.current.replace(Current {
             name: name.to_string(),
@@ -787,10 +806,10 @@ impl<'n> Walker<'n> {
             let i1 = i + nread;
             if c.state == State::Text || c.state == State::Rcdata {
                 let mut end = i1;
-                if c1.state != c.state {
-                    if let Some(lt) = s[i..end].iter().rposition(|&ch| ch == b'<') {
-                        end = i + lt;
-                    }
+                if c1.state != c.state
+                    && let Some(lt) = s[i..end].iter().rposition(|&ch| ch == b'<')
+                {
+                    end = i + lt;
                 }
                 for j in i..end {
                     if s[j] == b'<' && !starts_with_doctype(&s[j..]) {
@@ -866,22 +885,22 @@ fn context_after_text(c: &Context, s: &[u8]) -> (Context, usize) {
     }
     let ends = c.delim.ends();
     let i = s.iter().position(|b| ends.contains(b)).unwrap_or(s.len());
-    if c.delim == Delim::SpaceOrTagEnd {
-        if let Some(j) = s[..i].iter().position(|b| b"\"'<=`".contains(b)) {
-            return (
-                Context::error(ErrorInfo::new(
-                    EscapeErrorCode::BadHtml,
-                    None,
-                    0,
-                    format!(
-                        "{} in unquoted attr: {}",
-                        quote_bytes(&s[j..=j], None),
-                        quote_bytes(&s[..i], None)
-                    ),
-                )),
-                s.len(),
-            );
-        }
+    if c.delim == Delim::SpaceOrTagEnd
+        && let Some(j) = s[..i].iter().position(|b| b"\"'<=`".contains(b))
+    {
+        return (
+            Context::error(ErrorInfo::new(
+                EscapeErrorCode::BadHtml,
+                None,
+                0,
+                format!(
+                    "{} in unquoted attr: {}",
+                    quote_bytes(&s[j..=j], None),
+                    quote_bytes(&s[..i], None)
+                ),
+            )),
+            s.len(),
+        );
     }
     if i == s.len() {
         let mut c = c.clone();

@@ -230,7 +230,10 @@ fn html_name_filter(args: &[Value]) -> String {
     if attr_type(&s) != ContentType::Plain {
         return FILTER_FAILSAFE.to_string();
     }
-    if !s.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()) {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+    {
         return FILTER_FAILSAFE.to_string();
     }
     s
@@ -250,13 +253,17 @@ fn strip_tags(html: &str) -> String {
                 st = State::Rcdata;
             }
             let (d, nread) = transition_as(st, &c, &s[i..]);
+            if nread == 0 && d.same(&c) {
+                // No progress possible; keep what was collected.
+                break;
+            }
             let i1 = i + nread;
             if c.state == State::Text || c.state == State::Rcdata {
                 let mut j = i1;
-                if d.state != c.state {
-                    if let Some(lt) = s[i..j].iter().rposition(|&b| b == b'<') {
-                        j = i + lt;
-                    }
+                if d.state != c.state
+                    && let Some(lt) = s[i..j].iter().rposition(|&b| b == b'<')
+                {
+                    j = i + lt;
                 }
                 out.extend_from_slice(&s[i..j]);
             } else {

@@ -4,8 +4,8 @@
 //! `jsRegexpEscaper`).
 
 use crate::gofmt;
-use crate::html::escapers::stringify;
 use crate::html::context::JsCtx;
+use crate::html::escapers::stringify;
 use crate::object::Repr;
 use crate::strconv::ftoa::append_float;
 use crate::value::{SafeKind, Value};
@@ -37,8 +37,7 @@ fn is_regexp_preceder_keyword(word: &str) -> bool {
 /// Go's `nextJSCtx`: after JS text `s`, would a `/` start a regexp?
 pub(crate) fn next_js_ctx(s: &[u8], preceding: JsCtx) -> JsCtx {
     let text = String::from_utf8_lossy(s);
-    let trimmed =
-        text.trim_end_matches(['\t', '\n', '\x0c', '\r', ' ', '\u{2028}', '\u{2029}']);
+    let trimmed = text.trim_end_matches(['\t', '\n', '\x0c', '\r', ' ', '\u{2028}', '\u{2029}']);
     let b = trimmed.as_bytes();
     let Some(&c) = b.last() else {
         return preceding;

@@ -67,7 +67,10 @@ pub(crate) fn transition_as(state: State, c: &Context, s: &[u8]) -> (Context, us
 fn t_text(c: &Context, s: &[u8]) -> (Context, usize) {
     let mut k = 0;
     loop {
-        let Some(found) = s.get(k..).and_then(|rest| rest.iter().position(|&b| b == b'<')) else {
+        let Some(found) = s
+            .get(k..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+        else {
             return (c.clone(), s.len());
         };
         let mut i = k + found;
@@ -250,10 +253,10 @@ fn special_tag_end_marker(e: Element) -> &'static [u8] {
 
 /// Go's `tSpecialTagEnd`: inside a special element, finds its end tag.
 pub(crate) fn t_special_tag_end(c: &Context, s: &[u8]) -> (Context, usize) {
-    if c.element != Element::None {
-        if let Some(i) = index_tag_end(s, special_tag_end_marker(c.element)) {
-            return (Context::default(), i);
-        }
+    if c.element != Element::None
+        && let Some(i) = index_tag_end(s, special_tag_end_marker(c.element))
+    {
+        return (Context::default(), i);
     }
     (c.clone(), s.len())
 }
@@ -347,10 +350,7 @@ fn t_js_delimited(c: &Context, s: &[u8]) -> (Context, usize) {
     let mut c = c.clone();
     let mut k = 0;
     let mut in_charset = false;
-    loop {
-        let Some(found) = s.get(k..).and_then(|rest| find_any(rest, specials)) else {
-            break;
-        };
+    while let Some(found) = s.get(k..).and_then(|rest| find_any(rest, specials)) {
         let mut i = k + found;
         match s[i] {
             b'\\' => {
@@ -519,7 +519,10 @@ fn t_css_str(c: &Context, s: &[u8]) -> (Context, usize) {
 }
 
 fn trim_right<'a>(s: &'a [u8], set: &[u8]) -> &'a [u8] {
-    let end = s.iter().rposition(|b| !set.contains(b)).map_or(0, |p| p + 1);
+    let end = s
+        .iter()
+        .rposition(|b| !set.contains(b))
+        .map_or(0, |p| p + 1);
     &s[..end]
 }
 

@@ -7,14 +7,13 @@ use crate::value::{SafeKind, Value};
 
 /// Go's `isSafeURL`: no scheme, or http, https or mailto.
 pub(crate) fn is_safe_url(s: &str) -> bool {
-    if let Some((protocol, _)) = s.split_once(':') {
-        if !protocol.contains('/')
-            && !protocol.eq_ignore_ascii_case("http")
-            && !protocol.eq_ignore_ascii_case("https")
-            && !protocol.eq_ignore_ascii_case("mailto")
-        {
-            return false;
-        }
+    if let Some((protocol, _)) = s.split_once(':')
+        && !protocol.contains('/')
+        && !protocol.eq_ignore_ascii_case("http")
+        && !protocol.eq_ignore_ascii_case("https")
+        && !protocol.eq_ignore_ascii_case("mailto")
+    {
+        return false;
     }
     true
 }
@@ -105,7 +104,11 @@ fn filter_srcset_element(s: &str, left: usize, right: usize, out: &mut String) {
         }
     }
     let url = &s[start..end];
-    if is_safe_url(url) && bytes[end..right].iter().all(|&b| is_html_space_or_ascii_alnum(b)) {
+    if is_safe_url(url)
+        && bytes[end..right]
+            .iter()
+            .all(|&b| is_html_space_or_ascii_alnum(b))
+    {
         out.push_str(&s[left..start]);
         process_url_onto(url, true, out);
         out.push_str(&s[end..right]);

@@ -59,13 +59,21 @@ fn shortest(v: f64) -> Digits {
     Digits::from_scientific(&format!("{v:e}"))
 }
 
+/// An f64 has at most 767 significant decimal digits and 1074 fractional
+/// ones; asking for more only adds zeros, which the layout pads anyway (and
+/// Rust's formatter rejects precisions above `u16::MAX`).
+const MAX_SIGNIFICANT: usize = 800;
+const MAX_FRACTION: usize = 1100;
+
 /// `n` significant digits (n ≥ 1), rounded half to even on the exact value.
 fn significant(v: f64, n: usize) -> Digits {
-    Digits::from_scientific(&format!("{:.*e}", n.saturating_sub(1), v))
+    let n = n.clamp(1, MAX_SIGNIFICANT);
+    Digits::from_scientific(&format!("{:.*e}", n - 1, v))
 }
 
 /// Rounded to `prec` digits after the decimal point.
 fn fraction(v: f64, prec: usize) -> Digits {
+    let prec = prec.min(MAX_FRACTION);
     Digits::from_fixed(&format!("{v:.prec$}"))
 }
 
@@ -73,7 +81,11 @@ fn fmt_e(out: &mut String, neg: bool, d: &Digits, prec: i64, exp_char: char) {
     if neg {
         out.push('-');
     }
-    out.push(char::from(if d.digits.is_empty() { b'0' } else { d.digit(0) }));
+    out.push(char::from(if d.digits.is_empty() {
+        b'0'
+    } else {
+        d.digit(0)
+    }));
     if prec > 0 {
         out.push('.');
         for i in 1..=prec {
@@ -156,7 +168,9 @@ fn fmt_x(out: &mut String, prec: i64, upper: bool, neg: bool, mant: u64, exp: i6
     }
     out.push('0');
     out.push(if upper { 'X' } else { 'x' });
-    out.push(char::from(b'0' + u8::try_from((mant >> 60) & 1).unwrap_or(0)));
+    out.push(char::from(
+        b'0' + u8::try_from((mant >> 60) & 1).unwrap_or(0),
+    ));
     mant <<= 4;
     let nibble = |m: u64| char::from(hex[usize::try_from((m >> 60) & 15).unwrap_or(0)]);
     if prec < 0 && mant != 0 {
@@ -298,5 +312,7 @@ mod tests {
         assert_eq!(format_float(1.0, 'b', -1), "4503599627370496p-52");
         assert_eq!(format_float(1.5, 'x', -1), "0x1.8p+00");
         assert_eq!(format_float(f64::NAN, 'g', -1), "NaN");
+        assert_eq!(format_float(0.5, 'f', 70000).len(), 70002);
+        assert_eq!(format_float(0.5, 'e', 70000).len(), 70006);
     }
 }

@@ -80,7 +80,7 @@ fn underscore_ok(s: &str) -> bool {
     {
         i = 2;
         saw = b'D';
-        hex = bytes[1].to_ascii_lowercase() == b'x';
+        hex = bytes[1].eq_ignore_ascii_case(&b'x');
     }
     while let Some(&c) = bytes.get(i) {
         i += 1;
@@ -132,7 +132,7 @@ fn scan_float(s: &str) -> Option<FloatScan> {
     let mut max_mant_digits = 19;
     let mut exp_char = b'e';
     let mut hex = false;
-    if i + 2 < b.len() && b[i] == b'0' && b[i + 1].to_ascii_lowercase() == b'x' {
+    if i + 2 < b.len() && b[i] == b'0' && b[i + 1].eq_ignore_ascii_case(&b'x') {
         base = 16;
         max_mant_digits = 16;
         i += 2;
@@ -278,7 +278,11 @@ fn hex_float(mantissa: u64, exp: i64, truncated: bool) -> Option<f64> {
     if unbiased > 1023 {
         return None;
     }
-    let keep: i64 = if unbiased >= -1022 { 53 } else { 53 - (-1022 - unbiased) };
+    let keep: i64 = if unbiased >= -1022 {
+        53
+    } else {
+        53 - (-1022 - unbiased)
+    };
     if keep <= 0 {
         if keep == 0 {
             // Between half the smallest subnormal and the smallest subnormal.

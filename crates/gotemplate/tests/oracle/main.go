@@ -7,17 +7,22 @@
 //
 //	go run tests/oracle/main.go < tests/cases.json > /tmp/cases.json && mv /tmp/cases.json tests/cases.json
 //
-// Input: a JSON array of cases. Each case has
+// Input: a JSON object {"datasets": {NAME: DATA, ...}, "cases": [CASE, ...]}.
+// Each case has
 //
 //	name      unique case name
 //	template  template text, or an array of texts parsed one after another
 //	data      JSON data (see "Data encoding")
+//	dataset   instead of data: the name of a shared dataset
 //	options   Option strings, e.g. ["missingkey=zero"]
 //	html      true for html/template
-//	exec      optional: name of the template to run with ExecuteTemplate
+//	exec      optional: name of the template to run with ExecuteTemplate, or
+//	          an array of names run one after another on the same template
+//	          set (outputs joined by "\n--\n"; "" means Execute)
 //	delims    optional: [left, right] action delimiters
+//	note      optional: free text about the case
 //
-// Output: the same array with "output" (what Execute wrote, also on error)
+// Output: the same document with, in each case, "output" (what Execute wrote, also on error)
 // and "error" (the error text, or "" on success) filled in, and "phase"
 // ("parse", "exec" or "").
 //
@@ -146,9 +151,10 @@ type testCase struct {
 	Name     string          `json:"name"`
 	Template json.RawMessage `json:"template"`
 	Data     json.RawMessage `json:"data,omitempty"`
+	Dataset  string          `json:"dataset,omitempty"`
 	Options  []string        `json:"options,omitempty"`
 	HTML     bool            `json:"html,omitempty"`
-	Exec     string          `json:"exec,omitempty"`
+	Exec     json.RawMessage `json:"exec,omitempty"`
 	Delims   []string        `json:"delims,omitempty"`
 	Note     string          `json:"note,omitempty"`
 	Output   string          `json:"output"`
@@ -264,6 +270,22 @@ func texts(raw json.RawMessage) []string {
 	return many
 }
 
+// execNames lists the templates a case runs: "" stands for Execute.
+func execNames(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return []string{""}
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		return []string{one}
+	}
+	var many []string
+	if err := json.Unmarshal(raw, &many); err != nil {
+		panic(err)
+	}
+	return many
+}
+
 func decodeData(raw json.RawMessage) interface{} {
 	if len(raw) == 0 {
 		return nil
@@ -277,8 +299,20 @@ func decodeData(raw json.RawMessage) interface{} {
 	return convert(v)
 }
 
-func run(c *testCase) {
-	data := decodeData(c.Data)
+type document struct {
+	Datasets map[string]json.RawMessage `json:"datasets"`
+	Cases    []testCase                 `json:"cases"`
+}
+
+func run(c *testCase, datasets map[string]json.RawMessage) {
+	raw := c.Data
+	if c.Dataset != "" {
+		var ok bool
+		if raw, ok = datasets[c.Dataset]; !ok {
+			panic("unknown dataset " + c.Dataset)
+		}
+	}
+	data := decodeData(raw)
 	var buf bytes.Buffer
 	var err error
 	phase := "parse"
@@ -298,10 +332,18 @@ func run(c *testCase) {
 		}
 		if err == nil {
 			phase = "exec"
-			if c.Exec != "" {
-				err = t.ExecuteTemplate(&buf, c.Exec, data)
-			} else {
-				err = t.Execute(&buf, data)
+			for i, name := range execNames(c.Exec) {
+				if i > 0 {
+					buf.WriteString("\n--\n")
+				}
+				if name != "" {
+					err = t.ExecuteTemplate(&buf, name, data)
+				} else {
+					err = t.Execute(&buf, data)
+				}
+				if err != nil {
+					break
+				}
 			}
 		}
 	} else {
@@ -316,10 +358,18 @@ func run(c *testCase) {
 		}
 		if err == nil {
 			phase = "exec"
-			if c.Exec != "" {
-				err = t.ExecuteTemplate(&buf, c.Exec, data)
-			} else {
-				err = t.Execute(&buf, data)
+			for i, name := range execNames(c.Exec) {
+				if i > 0 {
+					buf.WriteString("\n--\n")
+				}
+				if name != "" {
+					err = t.ExecuteTemplate(&buf, name, data)
+				} else {
+					err = t.Execute(&buf, data)
+				}
+				if err != nil {
+					break
+				}
 			}
 		}
 	}
@@ -337,22 +387,22 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	var cases []testCase
-	if err := json.Unmarshal(input, &cases); err != nil {
+	var doc document
+	if err := json.Unmarshal(input, &doc); err != nil {
 		panic(err)
 	}
 	seen := map[string]bool{}
-	for i := range cases {
-		if seen[cases[i].Name] {
-			panic("duplicate case name " + cases[i].Name)
+	for i := range doc.Cases {
+		if seen[doc.Cases[i].Name] {
+			panic("duplicate case name " + doc.Cases[i].Name)
 		}
-		seen[cases[i].Name] = true
-		run(&cases[i])
+		seen[doc.Cases[i].Name] = true
+		run(&doc.Cases[i], doc.Datasets)
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(cases); err != nil {
+	enc.SetIndent("", " ")
+	if err := enc.Encode(doc); err != nil {
 		panic(err)
 	}
 }

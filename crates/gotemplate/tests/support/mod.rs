@@ -24,11 +24,13 @@ pub struct Case {
     #[serde(default)]
     pub data: Option<serde_json::Value>,
     #[serde(default)]
+    pub dataset: Option<String>,
+    #[serde(default)]
     pub options: Vec<String>,
     #[serde(default)]
     pub html: bool,
     #[serde(default)]
-    pub exec: Option<String>,
+    pub exec: Option<serde_json::Value>,
     #[serde(default)]
     pub delims: Option<Vec<String>>,
     #[serde(default)]
@@ -46,7 +48,24 @@ pub struct Outcome {
     pub phase: String,
 }
 
-pub fn load_cases(path: &str) -> Vec<Case> {
+/// `tests/cases.json`: shared datasets and the cases.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Suite {
+    pub datasets: BTreeMap<String, serde_json::Value>,
+    pub cases: Vec<Case>,
+}
+
+impl Suite {
+    /// The JSON data of a case.
+    pub fn data_of(&self, case: &Case) -> Option<serde_json::Value> {
+        match &case.dataset {
+            Some(name) => Some(self.datasets.get(name).expect("known dataset").clone()),
+            None => case.data.clone(),
+        }
+    }
+}
+
+pub fn load_suite(path: &str) -> Suite {
     let text = std::fs::read_to_string(path).expect("read cases");
     serde_json::from_str(&text).expect("parse cases")
 }
@@ -150,7 +169,7 @@ pub fn expected_outcome(case: &Case, got: &Outcome) -> Outcome {
 }
 
 /// Runs a case like the oracle does.
-pub fn run_case(case: &Case) -> Outcome {
+pub fn run_case(suite: &Suite, case: &Case) -> Outcome {
     let mut t = if case.html {
         Template::new_html(&case.name)
     } else {
@@ -172,12 +191,27 @@ pub fn run_case(case: &Case) -> Outcome {
             };
         }
     }
-    let data = case.data.as_ref().map_or(Value::Nil, to_value);
-    let mut out = String::new();
-    let result = match &case.exec {
-        Some(name) => t.execute_template(name, &data, &mut out),
-        None => t.execute(&data, &mut out),
+    let data = suite.data_of(case).as_ref().map_or(Value::Nil, to_value);
+    let names = match &case.exec {
+        None => vec![String::new()],
+        Some(serde_json::Value::String(name)) => vec![name.clone()],
+        Some(other) => texts(other),
     };
+    let mut out = String::new();
+    let mut result = Ok(());
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n--\n");
+        }
+        result = if name.is_empty() {
+            t.execute(&data, &mut out)
+        } else {
+            t.execute_template(name, &data, &mut out)
+        };
+        if result.is_err() {
+            break;
+        }
+    }
     match result {
         Ok(()) => Outcome {
             output: out,
@@ -422,7 +456,11 @@ impl Item {
             count: json["Count"].as_i64().unwrap_or(0),
             tags: json["Tags"]
                 .as_array()
-                .map(|a| a.iter().map(|t| t.as_str().unwrap_or("").to_string()).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|t| t.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -540,7 +578,9 @@ pub fn oracle_funcs() -> FuncMap {
             |args| {
                 let sep = str_arg(args, 0);
                 let parts: Vec<&str> = match args.get(1) {
-                    Some(Value::List(list)) => list.items().iter().filter_map(Value::as_str).collect(),
+                    Some(Value::List(list)) => {
+                        list.items().iter().filter_map(Value::as_str).collect()
+                    }
                     _ => Vec::new(),
                 };
                 Ok(Value::from(parts.join(sep)))
@@ -550,7 +590,9 @@ pub fn oracle_funcs() -> FuncMap {
     add(
         "strs",
         Function::with_signature(Signature::variadic(vec![], GoType::String), |args| {
-            Ok(Value::string_list(args.iter().filter_map(Value::as_str).map(str::to_string)))
+            Ok(Value::string_list(
+                args.iter().filter_map(Value::as_str).map(str::to_string),
+            ))
         }),
     );
     add(
@@ -568,14 +610,17 @@ pub fn oracle_funcs() -> FuncMap {
     );
     add(
         "concat",
-        Function::with_signature(Signature::variadic(vec![GoType::String], GoType::Any), |args| {
-            let rest = args.get(1..).unwrap_or(&[]);
-            Ok(Value::from(format!(
-                "{}{}",
-                str_arg(args, 0),
-                tocsin_gotemplate::sprint(rest)
-            )))
-        }),
+        Function::with_signature(
+            Signature::variadic(vec![GoType::String], GoType::Any),
+            |args| {
+                let rest = args.get(1..).unwrap_or(&[]);
+                Ok(Value::from(format!(
+                    "{}{}",
+                    str_arg(args, 0),
+                    tocsin_gotemplate::sprint(rest)
+                )))
+            },
+        ),
     );
     add(
         "null",
