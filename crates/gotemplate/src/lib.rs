@@ -73,6 +73,11 @@
 //! `unicode` reproduce the Go library behaviour the others rely on; `stack`
 //! bounds recursion.
 //!
+//! html/template follows Go 1.19.8 plus two later security fixes: an empty
+//! unquoted attribute value and CSS values containing `<` or `>` become
+//! `ZgotmplZ`. Actions inside JS template literals (`` `...` ``) are an
+//! error, as in Go 1.19 (Go 1.21+ escapes them).
+//!
 //! Known differences from Go: complex constants are rejected; strings are
 //! UTF-8, so byte escapes like `"\xff"` that do not form UTF-8 become U+FFFD;
 //! the `{{template}}` depth limit defaults to 100 ([`DEFAULT_MAX_DEPTH`])

@@ -143,7 +143,7 @@ pub(crate) fn css_escaper(args: &[Value]) -> String {
     out
 }
 
-/// Go's `cssValueFilter`.
+/// Go's `cssValueFilter` (with the angle-bracket fix of later releases).
 pub(crate) fn css_value_filter(args: &[Value]) -> String {
     let (s, kind) = stringify(args);
     if kind == Some(SafeKind::Css) {
@@ -153,8 +153,10 @@ pub(crate) fn css_value_filter(args: &[Value]) -> String {
     let mut id: Vec<u8> = Vec::with_capacity(64);
     for (i, &c) in b.iter().enumerate() {
         match c {
+            // `<` and `>` are rejected as in Go 1.19.9+/1.20.4+
+            // (CVE-2023-24539); Go 1.19.8 let them through.
             0 | b'"' | b'\'' | b'(' | b')' | b'/' | b';' | b'@' | b'[' | b'\\' | b']' | b'`'
-            | b'{' | b'}' => return FILTER_FAILSAFE.to_string(),
+            | b'{' | b'}' | b'<' | b'>' => return FILTER_FAILSAFE.to_string(),
             b'-' => {
                 if i != 0 && b[i - 1] == b'-' {
                     return FILTER_FAILSAFE.to_string();

@@ -186,8 +186,14 @@ fn html_replacer(s: &str, table: Table, bad_runes: bool) -> String {
     out
 }
 
+/// Go's `htmlNospaceEscaper`, including the fix of Go 1.19.9+/1.20.4+
+/// (CVE-2023-29400): an empty unquoted attribute value becomes `ZgotmplZ`
+/// so that HTML normalization cannot merge it with what follows.
 fn html_nospace_escaper(args: &[Value]) -> String {
     let (s, kind) = stringify(args);
+    if s.is_empty() {
+        return FILTER_FAILSAFE.to_string();
+    }
     if kind == Some(SafeKind::Html) {
         return html_replacer(&strip_tags(&s), Table::NospaceNorm, false);
     }

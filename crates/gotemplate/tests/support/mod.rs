@@ -97,6 +97,24 @@ pub struct Difference {
 
 pub const KNOWN_DIFFERENCES: &[Difference] = &[
     Difference {
+        name: "html_attr_empty_value",
+        reason: "Go 1.19.9+/1.20.4+ (CVE-2023-29400) replace an empty unquoted attribute value",
+        output: "<a title=\"\" alt=ZgotmplZ>x</a>",
+        error: "",
+    },
+    Difference {
+        name: "html_unquoted_empty_values",
+        reason: "Go 1.19.9+/1.20.4+ (CVE-2023-29400) replace an empty unquoted attribute value",
+        output: "<a title=ZgotmplZ class=ZgotmplZ>x</a>",
+        error: "",
+    },
+    Difference {
+        name: "html_style_angle_brackets",
+        reason: "Go 1.19.9+/1.20.4+ (CVE-2023-24539) reject < and > in CSS values",
+        output: "<p style=\"color: ZgotmplZ\">x</p><style>p { color: ZgotmplZ }</style>",
+        error: "",
+    },
+    Difference {
         name: "range_over_int",
         reason: "Go 1.22+ ranges over integers; 1.19 rejects it",
         output: "xxx",
