@@ -13,6 +13,7 @@ pub mod flush;
 pub mod inhibit;
 pub mod nflog;
 pub mod notifier;
+pub mod persist;
 pub mod pipeline;
 pub mod route;
 pub mod silence;

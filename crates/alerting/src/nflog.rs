@@ -7,14 +7,19 @@
 //! identified by [`alert_hash`] (xxhash64 of the sorted labels, upstream
 //! `hashAlert`). Every addition goes through [`NotificationLog::merge`]
 //! (later timestamp wins, already expired records are ignored) and every
-//! removal through [`NotificationLog::gc`], so a persistence or gossip layer
-//! only has to hook those two methods; [`NotificationLog::records`] is the
-//! snapshot view. Timestamps are passed in by the caller, which reads the
-//! injected clock.
+//! removal through [`NotificationLog::gc`]; an optional [`LogSink`] sees
+//! both, in order (`crate::persist` is the sink that writes
+//! `<storage>/nflog`). Logging never waits for the sink; a caller that wants
+//! its entries durable awaits [`NotificationLog::wait_durable`].
+//! [`NotificationLog::records`] is the snapshot view. Timestamps are passed
+//! in by the caller, which reads the injected clock.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -126,11 +131,30 @@ pub struct Notification {
     pub expiry: Duration,
 }
 
+/// A future that resolves once a sink has made a change durable, or with
+/// why it could not.
+pub type Durable = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// Receives every change the log accepts, in the order applied.
+pub trait LogSink: Send + Sync + fmt::Debug {
+    /// Queues the new record of one key. Called with the log's lock held, so
+    /// it must not block on I/O. Returns a ticket for [`LogSink::wait`];
+    /// tickets grow with every call.
+    fn submit(&self, record: &LogRecord) -> u64;
+    /// Notes that GC removed the record with this key (also under the lock).
+    fn forget(&self, key: &str);
+    /// Resolves once every change up to `ticket` is durable.
+    fn wait(&self, ticket: u64) -> Durable;
+}
+
 /// The notification log.
 #[derive(Debug)]
 pub struct NotificationLog {
     retention: Duration,
     state: Mutex<HashMap<String, LogRecord>>,
+    sink: Option<Arc<dyn LogSink>>,
+    /// The newest ticket the sink handed out.
+    last_ticket: AtomicU64,
 }
 
 impl NotificationLog {
@@ -139,6 +163,23 @@ impl NotificationLog {
         NotificationLog {
             retention,
             state: Mutex::new(HashMap::new()),
+            sink: None,
+            last_ticket: AtomicU64::new(0),
+        }
+    }
+
+    /// Hands every later change to `sink` (changes made before are not).
+    pub fn with_sink(mut self, sink: Arc<dyn LogSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// Resolves once every change made so far is durable (at once without a
+    /// sink). Concurrent callers share the sink's writes.
+    pub fn wait_durable(&self) -> Durable {
+        match &self.sink {
+            Some(sink) => sink.wait(self.last_ticket.load(Ordering::Acquire)),
+            None => Box::pin(std::future::ready(Ok(()))),
         }
     }
 
@@ -186,6 +227,10 @@ impl NotificationLog {
         match state.get(&key) {
             Some(prev) if prev.entry.timestamp >= record.entry.timestamp => false,
             _ => {
+                if let Some(sink) = &self.sink {
+                    let ticket = sink.submit(&record);
+                    self.last_ticket.fetch_max(ticket, Ordering::AcqRel);
+                }
                 state.insert(key, record);
                 true
             }
@@ -203,7 +248,13 @@ impl NotificationLog {
     pub fn gc(&self, now: Timestamp) -> usize {
         let mut state = self.lock();
         let before = state.len();
-        state.retain(|_, record| record.expires_at > now);
+        state.retain(|key, record| {
+            let keep = record.expires_at > now;
+            if let (false, Some(sink)) = (keep, &self.sink) {
+                sink.forget(key);
+            }
+            keep
+        });
         before - state.len()
     }
 

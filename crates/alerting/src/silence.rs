@@ -11,12 +11,16 @@
 //! evaluates silences that can possibly match.
 //!
 //! Every change (create, update, expire, gossip, snapshot load) is applied
-//! by one private method, and [`Silences::records`] is the snapshot view, so
-//! persistence can be added at one place. The HTTP handler's own checks
+//! by one private method, and [`Silences::records`] is the snapshot view.
+//! An optional [`SilenceSink`] sees every accepted change in order (and every
+//! GC removal); [`Silences::set`] and [`Silences::expire`] return only once
+//! the sink reports the change durable (`crate::persist` is the sink that
+//! writes `<storage>/silences`). The HTTP handler's own checks
 //! (`start time must be before end time`, `end time can't be in the past`)
 //! and the JSON shape belong to the API crate.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -141,6 +145,22 @@ pub enum SilenceError {
     TooLarge { size: usize, limit: usize },
     #[error("generate uuid: {0}")]
     Uuid(String),
+    /// The change is in memory but could not be made durable.
+    #[error("persist silence: {0}")]
+    Persist(String),
+}
+
+/// Receives every change the store accepts, in the order applied.
+pub trait SilenceSink: Send + Sync + fmt::Debug {
+    /// Queues the new state of one silence. Called with the store's write
+    /// lock held, so it must not block on I/O. Returns a ticket for
+    /// [`SilenceSink::wait`]; tickets grow with every call.
+    fn submit(&self, record: &SilenceRecord) -> u64;
+    /// Notes that GC removed the silence with this ID (also under the lock).
+    fn forget(&self, id: &str);
+    /// Blocks until every change up to `ticket` is durable, or says why it
+    /// is not.
+    fn wait(&self, ticket: u64) -> Result<(), String>;
 }
 
 /// Silence counts per state (`alertmanager_silences{state}`).
@@ -157,6 +177,7 @@ pub struct Silences {
     options: SilencesOptions,
     clock: Clock,
     inner: RwLock<Inner>,
+    sink: Option<Arc<dyn SilenceSink>>,
 }
 
 #[derive(Debug, Default)]
@@ -304,7 +325,14 @@ impl Silences {
             options,
             clock,
             inner: RwLock::new(Inner::default()),
+            sink: None,
         }
+    }
+
+    /// Hands every later change to `sink` (changes made before are not).
+    pub fn with_sink(mut self, sink: Arc<dyn SilenceSink>) -> Self {
+        self.sink = Some(sink);
+        self
     }
 
     // A panic while holding the lock happens only between complete updates
@@ -351,7 +379,9 @@ impl Silences {
             let record = self.record_for(silence);
             self.check_size(&record)?;
             let id = record.silence.id.clone();
-            inner.apply(record);
+            let ticket = self.commit(&mut inner, record);
+            drop(inner);
+            self.wait_durable(ticket)?;
             return Ok(id);
         }
 
@@ -376,7 +406,9 @@ impl Silences {
             self.expire_locked(&mut inner, &prev.id, now)?;
         }
         let id = record.silence.id.clone();
-        inner.apply(record);
+        let ticket = self.commit(&mut inner, record);
+        drop(inner);
+        self.wait_durable(ticket)?;
         Ok(id)
     }
 
@@ -385,21 +417,25 @@ impl Silences {
     pub fn expire(&self, id: &str) -> Result<(), SilenceError> {
         let now = self.clock.now();
         let mut inner = self.write();
-        self.expire_locked(&mut inner, id, now)
+        let ticket = self.expire_locked(&mut inner, id, now)?;
+        drop(inner);
+        self.wait_durable(ticket)
     }
 
+    /// Expires `id` under the held lock; returns the sink ticket of the
+    /// change, if there was a change and a sink.
     fn expire_locked(
         &self,
         inner: &mut Inner,
         id: &str,
         now: Timestamp,
-    ) -> Result<(), SilenceError> {
+    ) -> Result<Option<u64>, SilenceError> {
         let mut silence = match inner.silences.get(id) {
             Some(stored) => stored.record.silence.clone(),
             None => return Err(SilenceError::NotFound),
         };
         match silence.state(now) {
-            SilenceState::Expired => return Ok(()),
+            SilenceState::Expired => return Ok(None),
             SilenceState::Active => silence.ends_at = now,
             SilenceState::Pending => {
                 silence.starts_at = now;
@@ -408,8 +444,23 @@ impl Silences {
         }
         silence.updated_at = now;
         let record = self.record_for(silence);
+        Ok(self.commit(inner, record))
+    }
+
+    /// Stores `record` and hands it to the sink, under the held lock, so the
+    /// sink sees changes in the order they are applied.
+    fn commit(&self, inner: &mut Inner, record: SilenceRecord) -> Option<u64> {
+        let ticket = self.sink.as_ref().map(|sink| sink.submit(&record));
         inner.apply(record);
-        Ok(())
+        ticket
+    }
+
+    /// Waits (without the lock) until the sink has made `ticket` durable.
+    fn wait_durable(&self, ticket: Option<u64>) -> Result<(), SilenceError> {
+        match (&self.sink, ticket) {
+            (Some(sink), Some(ticket)) => sink.wait(ticket).map_err(SilenceError::Persist),
+            _ => Ok(()),
+        }
     }
 
     /// Adds a silence received from a peer or a snapshot: kept unless it has
@@ -425,7 +476,7 @@ impl Silences {
         {
             return false;
         }
-        inner.apply(record);
+        self.commit(&mut inner, record);
         true
     }
 
@@ -509,6 +560,9 @@ impl Silences {
             .collect();
         for id in &doomed {
             inner.remove(id);
+            if let Some(sink) = &self.sink {
+                sink.forget(id);
+            }
         }
         doomed.len()
     }

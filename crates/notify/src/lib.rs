@@ -8,15 +8,44 @@
 //! functions) and [`preview`] (what a notification would send, without
 //! sending it). Integrations: [`webhook`].
 
+mod build_error;
 pub mod data;
+pub mod discord;
+pub mod email;
 pub mod env;
+pub mod field_template;
 mod goerror;
 pub mod gojson;
+pub mod gojson_read;
+pub mod group_key;
 pub mod http;
+pub mod incidentio;
+pub mod jira;
+pub mod json_template;
+pub mod mattermost;
+pub mod msteams;
+pub mod msteamsv2;
+pub mod opsgenie;
+pub mod outgoing;
+pub mod pagerduty;
 pub mod preview;
+pub mod provider_url;
+pub mod pushover;
+pub mod receiver;
 pub mod retry;
+pub mod rocketchat;
+pub mod sigv4;
+pub mod slack;
+pub mod sns;
+pub mod telegram;
 pub mod template;
+pub mod truncate;
+pub mod urlenc;
+pub mod victorops;
+pub mod webex;
 pub mod webhook;
+pub mod wechat;
 
+pub use build_error::BuildError;
 pub use env::IntegrationEnv;
 pub use webhook::{WebhookNotifier, WebhookSettings, WebhookUrl};

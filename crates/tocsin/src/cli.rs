@@ -6,7 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::commands::alert::AlertArgs;
 pub use crate::commands::alertmanager::AlertmanagerArgs;
+pub use crate::commands::inspect::InspectArgs;
+pub use crate::commands::notify::NotifyArgs;
+pub use crate::commands::template::TemplateArgs;
+pub use crate::commands::silence::SilenceArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,6 +23,11 @@ pub struct Cli {
     /// Show application version.
     #[arg(long, global = true)]
     pub version: bool,
+
+    /// Flags of the Alertmanager client commands (`alert`, `silence`),
+    /// accepted before the command name too, as amtool accepts them.
+    #[command(flatten)]
+    pub client: crate::client::ClientFlags,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -40,6 +50,20 @@ pub enum Command {
     Config(ConfigArgs),
     /// Run the Alertmanager server (same flags as Alertmanager 0.34).
     Alertmanager(Box<AlertmanagerArgs>),
+    /// Receive webhooks and print every notification readably.
+    ///
+    /// A webhook receiver for people: answers 200 to every POST, prints the
+    /// receiver, status, group labels, notification reason and each alert's
+    /// labels, annotations and times, and optionally saves each payload.
+    Inspect(InspectArgs),
+    /// Preview (render) or try out (test) a receiver's notifications.
+    Notify(NotifyArgs),
+    /// Render templates with the configuration's templates loaded.
+    Template(TemplateArgs),
+    /// Add or query alerts (amtool's `alert`).
+    Alert(Box<AlertArgs>),
+    /// Add, expire, import, update or view silences (amtool's `silence`).
+    Silence(Box<SilenceArgs>),
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! does.
 
 mod cli;
+mod client;
 mod commands;
 mod server;
 mod treeprint;
@@ -33,6 +34,11 @@ fn main() -> ExitCode {
             ConfigCommand::Routes(routes) => commands::routes::run(routes),
         },
         Some(Command::Alertmanager(args)) => commands::alertmanager::run(*args),
+        Some(Command::Inspect(args)) => commands::inspect::run(args),
+        Some(Command::Notify(args)) => commands::notify::run(&cli.client, args),
+        Some(Command::Template(args)) => commands::template::run(args),
+        Some(Command::Alert(args)) => commands::alert::run(&cli.client, *args),
+        Some(Command::Silence(args)) => commands::silence::run(&cli.client, *args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -116,7 +116,9 @@ fn log_start(settings: &Settings, version: &VersionInfo) {
         match feature.as_str() {
             "classic-mode" => tracing::warn!("Classic mode enabled"),
             "utf8-strict-mode" => tracing::warn!("UTF-8 strict mode enabled"),
-            other => tracing::warn!(feature = %other, "feature accepted but not implemented by tocsin; ignored"),
+            other => {
+                tracing::warn!(feature = %other, "feature accepted but not implemented by tocsin; ignored")
+            }
         }
     }
     if settings.cluster.requested() {

@@ -30,7 +30,12 @@ fn status_receivers_health_and_metrics() {
     let original = status["config"]["original"].as_str().unwrap();
     assert!(original.contains("resolve_timeout: 5m"), "{original}");
     assert!(original.contains("receiver: hook"), "{original}");
-    assert!(!status["versionInfo"]["version"].as_str().unwrap().is_empty());
+    assert!(
+        !status["versionInfo"]["version"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
     let uptime: jiff::Timestamp = status["uptime"].as_str().unwrap().parse().unwrap();
     assert!(uptime <= jiff::Timestamp::now());
 
@@ -42,8 +47,13 @@ fn status_receivers_health_and_metrics() {
         .map(|r| r["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["hook", "unused"], "configuration order");
-    let ops = server.get("/api/v2/receivers?receiver_matchers=team%3Dops").json();
-    assert_eq!(ops, json!([{"name": "unused", "labels": {"name": "unused", "team": "ops"}}]));
+    let ops = server
+        .get("/api/v2/receivers?receiver_matchers=team%3Dops")
+        .json();
+    assert_eq!(
+        ops,
+        json!([{"name": "unused", "labels": {"name": "unused", "team": "ops"}}])
+    );
 
     for path in ["/-/healthy", "/-/ready"] {
         let r = server.get(path);
@@ -51,12 +61,23 @@ fn status_receivers_health_and_metrics() {
     }
     assert_eq!(server.get("/-/reload").status, 405, "GET /-/reload");
 
-    assert_eq!(server.metric("alertmanager_config_last_reload_successful"), Some(1.0));
+    assert_eq!(
+        server.metric("alertmanager_config_last_reload_successful"),
+        Some(1.0)
+    );
     assert_eq!(server.metric("alertmanager_cluster_enabled"), Some(0.0));
-    assert_eq!(server.metric("alertmanager_receivers"), Some(1.0), "only routed receivers count");
+    assert_eq!(
+        server.metric("alertmanager_receivers"),
+        Some(1.0),
+        "only routed receivers count"
+    );
     assert_eq!(server.metric("alertmanager_integrations"), Some(1.0));
     assert_eq!(server.metric("alertmanager_inhibition_rules"), Some(0.0));
-    assert!(server.metric("alertmanager_config_hash").is_some_and(|h| h > 0.0));
+    assert!(
+        server
+            .metric("alertmanager_config_hash")
+            .is_some_and(|h| h > 0.0)
+    );
     let reloaded_at = server
         .metric("alertmanager_config_last_reload_success_timestamp_seconds")
         .unwrap();
@@ -68,13 +89,22 @@ fn status_receivers_health_and_metrics() {
         server.wait_metric("alertmanager_alerts{state=\"active\"}", 1.0, wait),
         Some(1.0)
     );
-    assert_eq!(server.metric("alertmanager_alerts{state=\"suppressed\"}"), Some(0.0));
-    assert_eq!(server.metric("alertmanager_dispatcher_aggregation_groups"), Some(1.0));
+    assert_eq!(
+        server.metric("alertmanager_alerts{state=\"suppressed\"}"),
+        Some(0.0)
+    );
+    assert_eq!(
+        server.metric("alertmanager_dispatcher_aggregation_groups"),
+        Some(1.0)
+    );
     assert_eq!(
         server.metric("alertmanager_alerts_received_total{status=\"firing\",version=\"v2\"}"),
         Some(1.0)
     );
-    assert_eq!(server.metric("alertmanager_silences{state=\"active\"}"), Some(0.0));
+    assert_eq!(
+        server.metric("alertmanager_silences{state=\"active\"}"),
+        Some(0.0)
+    );
     hook.wait_for(1, wait);
     for series in [
         "alertmanager_notifications_total{integration=\"webhook\"}",

@@ -57,7 +57,9 @@ fn expect_alerts(d: &Delivery, want: &[&str], what: &str) -> Outcome {
     let mut want: Vec<String> = want.iter().map(|s| (*s).to_owned()).collect();
     want.sort();
     let got = alert_set(d);
-    ensure(got == want, || format!("{what}: alerts {got:?}, expected {want:?}"))
+    ensure(got == want, || {
+        format!("{what}: alerts {got:?}, expected {want:?}")
+    })
 }
 
 fn expect_count(hook: &Webhook, n: usize, what: &str) -> Outcome {
@@ -66,7 +68,9 @@ fn expect_count(hook: &Webhook, n: usize, what: &str) -> Outcome {
         format!(
             "{what}: {} notifications, expected {n}: {:#?}",
             all.len(),
-            all.iter().map(|d| (d.path.clone(), d.alerts())).collect::<Vec<_>>()
+            all.iter()
+                .map(|d| (d.path.clone(), d.alerts()))
+                .collect::<Vec<_>>()
         )
     })
 }
@@ -104,8 +108,12 @@ fn firing_then_resolved() -> Outcome {
     window(d, t0, 0.8, 1.9, "firing notification")?;
     expect_alerts(d, &["Resolve{instance=a}:firing"], "firing notification")?;
     let b = &d.body;
-    ensure(b["status"] == "firing", || format!("status {}", b["status"]))?;
-    ensure(b["receiver"] == "hook", || format!("receiver {}", b["receiver"]))?;
+    ensure(b["status"] == "firing", || {
+        format!("status {}", b["status"])
+    })?;
+    ensure(b["receiver"] == "hook", || {
+        format!("receiver {}", b["receiver"])
+    })?;
     ensure(b["version"] == "4", || format!("version {}", b["version"]))?;
     ensure(b["groupKey"] == "{}:{alertname=\"Resolve\"}", || {
         format!("groupKey {}", b["groupKey"])
@@ -113,9 +121,10 @@ fn firing_then_resolved() -> Outcome {
     ensure(b["groupLabels"] == json!({"alertname": "Resolve"}), || {
         format!("groupLabels {}", b["groupLabels"])
     })?;
-    ensure(b["commonAnnotations"]["summary"] == "Resolve summary", || {
-        format!("commonAnnotations {}", b["commonAnnotations"])
-    })?;
+    ensure(
+        b["commonAnnotations"]["summary"] == "Resolve summary",
+        || format!("commonAnnotations {}", b["commonAnnotations"]),
+    )?;
     ensure(b["notification_reason"] == "first notification", || {
         format!("notification_reason {}", b["notification_reason"])
     })?;
@@ -136,7 +145,9 @@ fn firing_then_resolved() -> Outcome {
     ensure(listed.len() == 1, || format!("GET /alerts: {listed:?}"))?;
     let a = &listed[0].1;
     ensure(a["status"]["state"] == "active", || format!("state {a}"))?;
-    ensure(a["receivers"] == json!([{"name": "hook"}]), || format!("receivers {a}"))?;
+    ensure(a["receivers"] == json!([{"name": "hook"}]), || {
+        format!("receivers {a}")
+    })?;
 
     at(t0, 1.5);
     server.post_alerts(&json!([resolved("Resolve", &[("instance", "a")])]));
@@ -146,11 +157,18 @@ fn firing_then_resolved() -> Outcome {
     let both = hook.wait_for(2, Duration::from_secs(3));
     let d = both.get(1).ok_or("no resolved notification")?;
     window(d, t0, 1.5, 2.9, "resolved notification")?;
-    expect_alerts(d, &["Resolve{instance=a}:resolved"], "resolved notification")?;
-    ensure(d.body["status"] == "resolved", || format!("status {}", d.body["status"]))?;
-    ensure(d.body["alerts"][0]["endsAt"] != "0001-01-01T00:00:00Z", || {
-        "resolved alert must carry its end".into()
+    expect_alerts(
+        d,
+        &["Resolve{instance=a}:resolved"],
+        "resolved notification",
+    )?;
+    ensure(d.body["status"] == "resolved", || {
+        format!("status {}", d.body["status"])
     })?;
+    ensure(
+        d.body["alerts"][0]["endsAt"] != "0001-01-01T00:00:00Z",
+        || "resolved alert must carry its end".into(),
+    )?;
     at(t0, 3.8);
     expect_count(&hook, 2, "after resolution")
 }
@@ -171,7 +189,9 @@ fn grouping() -> Outcome {
     let d = d.first().ok_or("no notification")?;
     window(d, t0, 0.8, 1.9, "grouped notification")?;
     expect_alerts(d, &["G1:firing", "G2:firing"], "grouped notification")?;
-    ensure(d.body["groupKey"] == "{}:{}", || format!("groupKey {}", d.body["groupKey"]))?;
+    ensure(d.body["groupKey"] == "{}:{}", || {
+        format!("groupKey {}", d.body["groupKey"])
+    })?;
     let groups = server.get("/api/v2/alerts/groups").json();
     ensure(
         groups.as_array().map(Vec::len) == Some(1)
@@ -214,9 +234,10 @@ fn repeat_interval() -> Outcome {
     let second = all.get(1).ok_or("no repeat")?;
     window(second, t0, 2.6, 3.7, "repeat")?;
     expect_alerts(second, &["Repeat:firing"], "repeat")?;
-    ensure(second.body["notification_reason"] == "repeat interval elapsed", || {
-        format!("notification_reason {}", second.body["notification_reason"])
-    })?;
+    ensure(
+        second.body["notification_reason"] == "repeat interval elapsed",
+        || format!("notification_reason {}", second.body["notification_reason"]),
+    )?;
     at(t0, 3.9);
     expect_count(&hook, 2, "one repeat")
 }
@@ -271,9 +292,7 @@ receivers:
     ]));
     hook.wait_for(7, Duration::from_secs(4));
     at(t0, 2.5);
-    let names = |path: &str| -> Vec<Vec<String>> {
-        hook.to(path).iter().map(alert_set).collect()
-    };
+    let names = |path: &str| -> Vec<Vec<String>> { hook.to(path).iter().map(alert_set).collect() };
     let mut db_audit = names("/db-audit");
     db_audit.sort();
     let mut web = names("/web");
@@ -298,15 +317,23 @@ receivers:
             vec!["Web{instance=2,team=web}:firing".to_owned()],
         ],
     );
-    ensure(got == want, || format!("routing: got {got:#?}\nexpected {want:#?}"))?;
-    expect_count(&hook, 7, "no other notification (the null receiver sends nothing)")?;
+    ensure(got == want, || {
+        format!("routing: got {got:#?}\nexpected {want:#?}")
+    })?;
+    expect_count(
+        &hook,
+        7,
+        "no other notification (the null receiver sends nothing)",
+    )?;
     let web_groups: Vec<Value> = hook
         .to("/web")
         .iter()
         .map(|d| d.body["groupLabels"].clone())
         .collect();
     ensure(
-        web_groups.iter().all(|g| g.as_object().map(|o| o.len()) == Some(3)),
+        web_groups
+            .iter()
+            .all(|g| g.as_object().map(|o| o.len()) == Some(3)),
         || format!("group_by ['...'] must group by every label: {web_groups:?}"),
     )?;
 
@@ -326,7 +353,9 @@ receivers:
         || format!("Watchdog receivers {:?}", receivers_of("Watchdog")),
     )?;
     let audit = api_alerts(&server, "?receiver=db-audit");
-    ensure(audit.len() == 2, || format!("?receiver=db-audit: {audit:?}"))?;
+    ensure(audit.len() == 2, || {
+        format!("?receiver=db-audit: {audit:?}")
+    })?;
     let groups = server.get("/api/v2/alerts/groups").json();
     ensure(groups.as_array().map(Vec::len) == Some(8), || {
         format!("expected 8 groups: {groups}")
@@ -423,10 +452,14 @@ fn past_times() -> Outcome {
     let mut old = alert("Old", &[]);
     old["startsAt"] = json!(hour_ago);
     server.post_alerts(&json!([past, old, alert("Fresh", &[])]));
-    let listed: Vec<String> = api_alerts(&server, "").into_iter().map(|(n, _)| n).collect();
-    ensure(listed.len() == 2 && !listed.contains(&"Past".to_owned()), || {
-        format!("GET /alerts must hide the resolved alert: {listed:?}")
-    })?;
+    let listed: Vec<String> = api_alerts(&server, "")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    ensure(
+        listed.len() == 2 && !listed.contains(&"Past".to_owned()),
+        || format!("GET /alerts must hide the resolved alert: {listed:?}"),
+    )?;
     let first = hook.wait_for(1, Duration::from_secs(3));
     let d = first.first().ok_or("no notification for the old alert")?;
     window(d, t0, 0.0, 0.9, "old alert (immediate flush)")?;
@@ -462,21 +495,26 @@ fn silences() -> Outcome {
     };
     ensure(
         state("S1").is_some_and(|s| {
-            s["state"] == "suppressed" && s["silencedBy"] == json!([id]) && s["inhibitedBy"] == json!([])
+            s["state"] == "suppressed"
+                && s["silencedBy"] == json!([id])
+                && s["inhibitedBy"] == json!([])
         }),
         || format!("S1 status {:?}", state("S1")),
     )?;
-    ensure(
-        state("S2").is_some_and(|s| s["state"] == "active"),
-        || format!("S2 status {:?}", state("S2")),
-    )?;
+    ensure(state("S2").is_some_and(|s| s["state"] == "active"), || {
+        format!("S2 status {:?}", state("S2"))
+    })?;
     let unsilenced: Vec<String> = api_alerts(&server, "?silenced=false")
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    ensure(unsilenced == ["S2"], || format!("?silenced=false: {unsilenced:?}"))?;
+    ensure(unsilenced == ["S2"], || {
+        format!("?silenced=false: {unsilenced:?}")
+    })?;
     let silence = server.get(&format!("/api/v2/silence/{id}")).json();
-    ensure(silence["status"]["state"] == "active", || format!("silence {silence}"))?;
+    ensure(silence["status"]["state"] == "active", || {
+        format!("silence {silence}")
+    })?;
 
     let first = hook.wait_for(1, Duration::from_secs(4));
     let d = first.first().ok_or("no notification")?;
@@ -485,20 +523,24 @@ fn silences() -> Outcome {
 
     at(t0, 1.5);
     let r = server.delete(&format!("/api/v2/silence/{id}"));
-    ensure(r.status == 200, || format!("DELETE silence: {} {}", r.status, r.body))?;
+    ensure(r.status == 200, || {
+        format!("DELETE silence: {} {}", r.status, r.body)
+    })?;
     let silence = server.get(&format!("/api/v2/silence/{id}")).json();
-    ensure(silence["status"]["state"] == "expired", || format!("silence {silence}"))?;
-    ensure(
-        state_now(&server, "S1") == Some(json!("active")),
-        || "S1 must be active once the silence expired".into(),
-    )?;
+    ensure(silence["status"]["state"] == "expired", || {
+        format!("silence {silence}")
+    })?;
+    ensure(state_now(&server, "S1") == Some(json!("active")), || {
+        "S1 must be active once the silence expired".into()
+    })?;
     let all = hook.wait_for(2, Duration::from_secs(3));
     let d = all.get(1).ok_or("no notification after expiry")?;
     window(d, t0, 1.5, 2.9, "notification after expiry")?;
     expect_alerts(d, &["S1:firing", "S2:firing"], "after expiry")?;
     at(t0, 3.4);
     expect_count(&hook, 2, "silences")?;
-    let suppressed = server.metric("alertmanager_notifications_suppressed_total{reason=\"silence\"}");
+    let suppressed =
+        server.metric("alertmanager_notifications_suppressed_total{reason=\"silence\"}");
     ensure(suppressed.is_some_and(|v| v >= 1.0), || {
         format!("suppressed by silence metric: {suppressed:?}")
     })
@@ -543,17 +585,25 @@ fn inhibition() -> Outcome {
         || format!("target status {target}, source fingerprint {source_fp}"),
     )?;
     let uninhibited = api_alerts(&server, "?inhibited=false");
-    ensure(uninhibited.len() == 2, || format!("?inhibited=false: {uninhibited:?}"))?;
+    ensure(uninhibited.len() == 2, || {
+        format!("?inhibited=false: {uninhibited:?}")
+    })?;
 
     let first = hook.wait_for(1, Duration::from_secs(4));
     let d = first.first().ok_or("no notification")?;
     window(d, t0, 0.8, 1.9, "notification with inhibition")?;
-    expect_alerts(d, &["InstanceDown{job=b}:firing", "JobDown{job=a}:firing"], "inhibited target left out")?;
+    expect_alerts(
+        d,
+        &["InstanceDown{job=b}:firing", "JobDown{job=a}:firing"],
+        "inhibited target left out",
+    )?;
 
     at(t0, 1.5);
     server.post_alerts(&json!([resolved("JobDown", &[("job", "a")])]));
     let all = hook.wait_for(2, Duration::from_secs(3));
-    let d = all.get(1).ok_or("no notification after the source resolved")?;
+    let d = all
+        .get(1)
+        .ok_or("no notification after the source resolved")?;
     window(d, t0, 1.5, 2.9, "notification after the source resolved")?;
     expect_alerts(
         d,
@@ -584,7 +634,9 @@ fn unimplemented_integration() -> Outcome {
     );
     let server = Server::start(&config, &[]);
     ensure(
-        server.log_text().contains("integration \\\"slack\\\" is not implemented yet"),
+        server
+            .log_text()
+            .contains("integration \\\"slack\\\" is not implemented yet"),
         || format!("start-up warning missing:\n{}", server.log_text()),
     )?;
     let t0 = Instant::now();
@@ -599,7 +651,9 @@ fn unimplemented_integration() -> Outcome {
         format!("slack failures metric: {failed:?}")
     })?;
     let healthy = server.get("/-/healthy");
-    ensure(healthy.status == 200, || format!("healthy: {}", healthy.status))
+    ensure(healthy.status == 200, || {
+        format!("healthy: {}", healthy.status)
+    })
 }
 
 #[test]
@@ -608,8 +662,14 @@ fn acceptance_scenarios() {
         ("firing then resolved", firing_then_resolved),
         ("grouping within group_wait", grouping),
         ("repeat interval", repeat_interval),
-        ("nested routes, continue, null receiver, group_by ...", routing),
-        ("send_resolved false and max_alerts", send_resolved_and_max_alerts),
+        (
+            "nested routes, continue, null receiver, group_by ...",
+            routing,
+        ),
+        (
+            "send_resolved false and max_alerts",
+            send_resolved_and_max_alerts,
+        ),
         ("alerts with past times", past_times),
         ("silences", silences),
         ("inhibition", inhibition),

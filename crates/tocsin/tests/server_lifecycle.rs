@@ -37,21 +37,33 @@ fn failed_reload_keeps_the_running_configuration() {
     );
     assert!(
         server
-            .wait_log("msg=\"Loading configuration file failed\"", Duration::from_secs(2))
+            .wait_log(
+                "msg=\"Loading configuration file failed\"",
+                Duration::from_secs(2)
+            )
             .is_some_and(|l| l.contains("undefined receiver")),
         "{}",
         server.log_text()
     );
-    assert_eq!(server.metric("alertmanager_config_last_reload_successful"), Some(0.0));
+    assert_eq!(
+        server.metric("alertmanager_config_last_reload_successful"),
+        Some(0.0)
+    );
     assert_eq!(server.metric("alertmanager_config_hash"), hash_before);
     let original = server.get("/api/v2/status").json()["config"]["original"].clone();
-    assert!(original.as_str().unwrap().contains("receiver: first"), "{original}");
+    assert!(
+        original.as_str().unwrap().contains("receiver: first"),
+        "{original}"
+    );
 
     // SIGHUP with the same broken file: logged, still running.
     server.signal("HUP");
     assert!(
         server
-            .wait_log("msg=\"configuration reload failed\"", Duration::from_secs(5))
+            .wait_log(
+                "msg=\"configuration reload failed\"",
+                Duration::from_secs(5)
+            )
             .is_some(),
         "{}",
         server.log_text()
@@ -68,7 +80,10 @@ fn failed_reload_keeps_the_running_configuration() {
     let reloaded = Instant::now();
     let r = server.post("/-/reload", "");
     assert_eq!((r.status, r.body.as_str()), (200, ""));
-    assert_eq!(server.metric("alertmanager_config_last_reload_successful"), Some(1.0));
+    assert_eq!(
+        server.metric("alertmanager_config_last_reload_successful"),
+        Some(1.0)
+    );
     assert_ne!(server.metric("alertmanager_config_hash"), hash_before);
     let names: Vec<String> = server
         .get("/api/v2/receivers")
@@ -99,12 +114,18 @@ fn reload_restarts_group_timers_without_duplicates() {
     server.post_alerts(&json!([{"labels": {"alertname": "test1"}}]));
     let first = hook.wait_for(1, Duration::from_secs(3));
     let arrived = first[0].since(t0);
-    assert!((0.8..1.9).contains(&arrived), "first notification at {arrived:.2}s");
+    assert!(
+        (0.8..1.9).contains(&arrived),
+        "first notification at {arrived:.2}s"
+    );
     at(t0, 1.5);
     server.signal("HUP");
     assert!(
         server
-            .wait_log("msg=\"Completed loading of configuration file\"", Duration::from_secs(3))
+            .wait_log(
+                "msg=\"Completed loading of configuration file\"",
+                Duration::from_secs(3)
+            )
             .is_some()
     );
     at(t0, 2.0);
@@ -119,7 +140,11 @@ fn reload_restarts_group_timers_without_duplicates() {
     alerts.sort();
     assert_eq!(alerts, ["test1:firing", "test2:firing"]);
     at(t0, 4.5);
-    assert_eq!(hook.deliveries().len(), 2, "the post-reload flush is deduplicated");
+    assert_eq!(
+        hook.deliveries().len(),
+        2,
+        "the post-reload flush is deduplicated"
+    );
 }
 
 #[test]
@@ -134,10 +159,16 @@ fn sigterm_and_sigint_exit_zero_quickly() {
             .wait_exit(Duration::from_secs(8))
             .unwrap_or_else(|| panic!("SIG{signal}: still running"));
         assert!(status.success(), "SIG{signal}: {status}");
-        assert!(sent.elapsed() < Duration::from_secs(3), "SIG{signal}: slow shutdown");
+        assert!(
+            sent.elapsed() < Duration::from_secs(3),
+            "SIG{signal}: slow shutdown"
+        );
         assert!(
             server
-                .wait_log("Received shutdown signal, exiting gracefully", Duration::from_secs(1))
+                .wait_log(
+                    "Received shutdown signal, exiting gracefully",
+                    Duration::from_secs(1)
+                )
                 .is_some(),
             "{}",
             server.log_text()
@@ -176,11 +207,18 @@ fn start_up_failures_exit_1_with_a_log_line() {
         ),
         (
             good,
-            vec!["--web.listen-address=127.0.0.1:0", "--enable-feature=warp-drive"],
+            vec![
+                "--web.listen-address=127.0.0.1:0",
+                "--enable-feature=warp-drive",
+            ],
             "unknown option 'warp-drive' for --enable-feature",
         ),
         (good, vec![busy_flag.as_str()], "listen tcp 127.0.0.1:"),
-        (good, vec!["--web.listen-address=nope"], "missing port in address"),
+        (
+            good,
+            vec!["--web.listen-address=nope"],
+            "missing port in address",
+        ),
         (
             good,
             vec!["--web.listen-address=127.0.0.1:0", "--data.retention=0s"],
@@ -193,7 +231,10 @@ fn start_up_failures_exit_1_with_a_log_line() {
         ),
         (
             good,
-            vec!["--web.listen-address=127.0.0.1:0", "--web.external-url=ftp://x/"],
+            vec![
+                "--web.listen-address=127.0.0.1:0",
+                "--web.external-url=ftp://x/",
+            ],
             "invalid \\\"ftp\\\" scheme",
         ),
     ];
@@ -201,7 +242,10 @@ fn start_up_failures_exit_1_with_a_log_line() {
         let (code, log) = run_to_exit(config, &flags);
         assert_eq!(code, 1, "{flags:?}: {log}");
         assert!(log.contains("level=error"), "{flags:?}: {log}");
-        assert!(log.contains(expected), "{flags:?}: expected {expected:?} in\n{log}");
+        assert!(
+            log.contains(expected),
+            "{flags:?}: expected {expected:?} in\n{log}"
+        );
     }
 }
 
@@ -222,7 +266,10 @@ fn json_logs_and_default_cluster_flags() {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut seen = Vec::new();
     let listening = loop {
-        let line = lines.next().expect("log ended before Listening on").unwrap();
+        let line = lines
+            .next()
+            .expect("log ended before Listening on")
+            .unwrap();
         let parsed: serde_json::Value =
             serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
         for key in ["time", "level", "source", "msg"] {
@@ -236,7 +283,12 @@ fn json_logs_and_default_cluster_flags() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(listening["level"], "info");
-    assert!(listening["address"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert!(
+        listening["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
     assert!(
         seen.iter().any(|l| l["msg"]
             .as_str()
@@ -247,7 +299,10 @@ fn json_logs_and_default_cluster_flags() {
 
 #[test]
 fn readme_example_starts_and_serves() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/alertmanager.yml");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/alertmanager.yml"
+    );
     let config = std::fs::read_to_string(example).expect("examples/alertmanager.yml");
     let server = Server::start(&config, &[]);
     let receivers = server.get("/api/v2/receivers").json();

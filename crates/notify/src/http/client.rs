@@ -44,10 +44,62 @@ pub struct RequestError {
     pub timed_out: bool,
 }
 
+/// The HTTP methods integrations use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Method {
+    /// The request-line spelling (`POST`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+
+    /// Go's spelling in `*url.Error` texts (`Post`).
+    pub fn go_name(self) -> &'static str {
+        match self {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+        }
+    }
+
+    fn reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+        }
+    }
+}
+
+/// One request for [`HttpClient::send`].
+#[derive(Clone, Debug)]
+pub struct OutgoingRequest<'a> {
+    pub method: Method,
+    pub url: &'a str,
+    /// `Content-Type`, when there is one.
+    pub content_type: Option<&'static str>,
+    /// Further headers the integration sets (e.g. a provider token), in order.
+    pub headers: &'a [(String, String)],
+    pub body: Option<Vec<u8>>,
+    /// Give up after this long.
+    pub timeout: Option<Duration>,
+}
+
 /// An HTTP answer, whatever its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     pub status: u16,
+    /// The `Content-Type` header; empty when absent (Go's `Header.Get`).
+    pub content_type: String,
     /// The body, cut at 1 MiB; empty when reading it failed (as upstream's
     /// `readAll` gives up on errors).
     pub body: Vec<u8>,
@@ -134,17 +186,33 @@ impl HttpClient {
         body: Vec<u8>,
         timeout: Option<Duration>,
     ) -> Result<HttpResponse, RequestError> {
+        self.send(OutgoingRequest {
+            method: Method::Post,
+            url,
+            content_type: Some(content_type),
+            headers: &[],
+            body: Some(body),
+            timeout,
+        })
+        .await
+    }
+
+    /// Sends any request: the integration's own headers are set after the
+    /// `http_headers` of the configuration and before its authorization.
+    pub async fn send(&self, outgoing: OutgoingRequest<'_>) -> Result<HttpResponse, RequestError> {
         let fail = |cause: String, timed_out: bool| RequestError {
-            method: "Post",
+            method: outgoing.method.go_name(),
             cause,
             timed_out,
         };
-        let mut request = self
-            .client
-            .post(url)
-            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
-            .body(body);
-        if let Some(timeout) = timeout {
+        let mut request = self.client.request(outgoing.method.reqwest(), outgoing.url);
+        if let Some(content_type) = outgoing.content_type {
+            request = request.header(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        if let Some(body) = outgoing.body {
+            request = request.body(body);
+        }
+        if let Some(timeout) = outgoing.timeout {
             request = request.timeout(timeout);
         }
         for header in &self.headers {
@@ -172,7 +240,25 @@ impl HttpClient {
                 request = request.header(header.name.clone(), value);
             }
         }
-        match &self.credentials {
+        for (name, value) in outgoing.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| fail(format!("invalid header name {name:?}: {e}"), false))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|e| fail(format!("invalid value for header {name}: {e}"), false))?;
+            request = request.header(name, value);
+        }
+        // Upstream's authorization round-trippers leave a header the
+        // integration set itself (OpsGenie's `GenieKey`) alone.
+        let own_authorization = outgoing
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+        let credentials = if own_authorization {
+            None
+        } else {
+            self.credentials.as_ref()
+        };
+        match credentials {
             Some(Credentials::Basic(basic)) => {
                 let username = basic
                     .username
@@ -209,6 +295,11 @@ impl HttpClient {
             .await
             .map_err(|e| describe_send_error(&e, fail))?;
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
         let mut body = Vec::new();
         loop {
             match response.chunk().await {
@@ -226,7 +317,11 @@ impl HttpClient {
                 }
             }
         }
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse {
+            status,
+            content_type,
+            body,
+        })
     }
 }
 

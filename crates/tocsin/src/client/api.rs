@@ -39,10 +39,19 @@ pub enum ApiError {
     },
     /// A status the API does not declare.
     #[error("[{method} {path}] {operation} (status {code}): {{}}")]
-    Undeclared { method: &'static str, path: &'static str, operation: &'static str, code: u16 },
+    Undeclared {
+        method: &'static str,
+        path: &'static str,
+        operation: &'static str,
+        code: u16,
+    },
     /// No HTTP answer: `Get "<url>": <cause>`.
     #[error("{method} \"{url}\": {cause}")]
-    Transport { method: &'static str, url: String, cause: String },
+    Transport {
+        method: &'static str,
+        url: String,
+        cause: String,
+    },
     /// The answer could not be read (Go's JSON or content-type errors).
     #[error("{0}")]
     Body(String),
@@ -51,7 +60,14 @@ pub enum ApiError {
 impl ApiError {
     /// `POST /silences` answered 404: the silence to update does not exist.
     pub fn is_post_silences_not_found(&self) -> bool {
-        matches!(self, ApiError::Declared { path: "/silences", code: 404, .. })
+        matches!(
+            self,
+            ApiError::Declared {
+                path: "/silences",
+                code: 404,
+                ..
+            }
+        )
     }
 }
 
@@ -69,37 +85,55 @@ const GET_ALERTS: Operation = Operation {
     method: "GET",
     path: "/alerts",
     operation: "getAlerts",
-    errors: &[(400, "getAlertsBadRequest", true), (500, "getAlertsInternalServerError", true)],
+    errors: &[
+        (400, "getAlertsBadRequest", true),
+        (500, "getAlertsInternalServerError", true),
+    ],
 };
 const POST_ALERTS: Operation = Operation {
     method: "POST",
     path: "/alerts",
     operation: "postAlerts",
-    errors: &[(400, "postAlertsBadRequest", true), (500, "postAlertsInternalServerError", true)],
+    errors: &[
+        (400, "postAlertsBadRequest", true),
+        (500, "postAlertsInternalServerError", true),
+    ],
 };
 const GET_SILENCES: Operation = Operation {
     method: "GET",
     path: "/silences",
     operation: "getSilences",
-    errors: &[(400, "getSilencesBadRequest", true), (500, "getSilencesInternalServerError", true)],
+    errors: &[
+        (400, "getSilencesBadRequest", true),
+        (500, "getSilencesInternalServerError", true),
+    ],
 };
 const GET_SILENCE: Operation = Operation {
     method: "GET",
     path: "/silence/{silenceID}",
     operation: "getSilence",
-    errors: &[(404, "getSilenceNotFound", false), (500, "getSilenceInternalServerError", true)],
+    errors: &[
+        (404, "getSilenceNotFound", false),
+        (500, "getSilenceInternalServerError", true),
+    ],
 };
 const DELETE_SILENCE: Operation = Operation {
     method: "DELETE",
     path: "/silence/{silenceID}",
     operation: "deleteSilence",
-    errors: &[(404, "deleteSilenceNotFound", false), (500, "deleteSilenceInternalServerError", true)],
+    errors: &[
+        (404, "deleteSilenceNotFound", false),
+        (500, "deleteSilenceInternalServerError", true),
+    ],
 };
 const POST_SILENCES: Operation = Operation {
     method: "POST",
     path: "/silences",
     operation: "postSilences",
-    errors: &[(400, "postSilencesBadRequest", true), (404, "postSilencesNotFound", true)],
+    errors: &[
+        (400, "postSilencesBadRequest", true),
+        (404, "postSilencesNotFound", true),
+    ],
 };
 
 /// Go's spelling of a method in `url.Error` (`Get`, `Post`, `Delete`).
@@ -137,34 +171,46 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// Builds the client; the error reads as amtool's
+    /// `failed to create a new HTTP client: …`.
     pub fn new(endpoint: Endpoint, options: Option<&HttpOptions>) -> Result<Self, String> {
+        let fail = |e: String| format!("failed to create a new HTTP client: {e}");
         // reqwest is built without a default crypto provider; another part
         // of the binary may have installed one already, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder().user_agent("Go-http-client/1.1");
+        let mut builder =
+            reqwest::Client::builder().user_agent(concat!("tocsin/", env!("CARGO_PKG_VERSION")));
         let mut basic_auth = endpoint.basic_auth.clone();
         let mut authorization = None;
         if let Some(options) = options {
-            builder = options.configure(builder)?;
-            if let Some(auth) = options.basic_auth()? {
+            builder = options.configure(builder).map_err(fail)?;
+            if let Some(auth) = options.basic_auth().map_err(fail)? {
                 basic_auth = Some(auth);
             }
-            authorization = options.authorization()?;
+            authorization = options.authorization().map_err(fail)?;
         }
-        let http = builder
-            .build()
-            .map_err(|e| format!("failed to create a new HTTP client: {}", error_chain(&e)))?;
-        Ok(ApiClient { http, endpoint, basic_auth, authorization })
+        let http = builder.build().map_err(|e| fail(error_chain(&e)))?;
+        Ok(ApiClient {
+            http,
+            endpoint,
+            basic_auth,
+            authorization,
+        })
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> String {
-        let mut url = format!("{}://{}{}{}", self.endpoint.scheme, self.endpoint.host, self.endpoint.base_path, path);
+        let mut url = format!(
+            "{}://{}{}{}",
+            self.endpoint.scheme, self.endpoint.host, self.endpoint.base_path, path
+        );
         if !query.is_empty() {
             let mut pairs: Vec<&(&str, &str)> = query.iter().collect();
             // Go's url.Values.Encode sorts by key and keeps value order.
             pairs.sort_by_key(|(k, _)| *k);
-            let encoded: Vec<String> =
-                pairs.iter().map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v))).collect();
+            let encoded: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}={}", query_escape(k), query_escape(v)))
+                .collect();
             url.push('?');
             url.push_str(&encoded.join("&"));
         }
@@ -180,8 +226,14 @@ impl ApiClient {
         deadline: Instant,
     ) -> Result<Option<Value>, ApiError> {
         let url = self.url(path, query);
-        let transport = |cause: String| ApiError::Transport { method: go_method(op.method), url: url.clone(), cause };
-        let remaining = deadline.saturating_duration_since(Instant::now()).min(REQUEST_TIMEOUT);
+        let transport = |cause: String| ApiError::Transport {
+            method: go_method(op.method),
+            url: url.clone(),
+            cause,
+        };
+        let remaining = deadline
+            .saturating_duration_since(Instant::now())
+            .min(REQUEST_TIMEOUT);
         if remaining.is_zero() {
             return Err(transport("context deadline exceeded".to_owned()));
         }
@@ -196,7 +248,9 @@ impl ApiClient {
             .timeout(remaining)
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body);
         }
         if let Some((user, password)) = &self.basic_auth {
             request = request.basic_auth(user, Some(password));
@@ -214,10 +268,17 @@ impl ApiClient {
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, reqwest::Error> {
         let response = request.send().await?;
         let status = response.status().as_u16();
-        let content_type =
-            response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.bytes().await?.to_vec();
-        Ok(Answer { status, content_type, body })
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
     }
 
     /// Maps the answer onto the operation's declared responses.
@@ -225,7 +286,9 @@ impl ApiClient {
         if answer.status == 200 {
             return read_payload(&answer);
         }
-        let Some(&(code, name, has_payload)) = op.errors.iter().find(|(code, _, _)| *code == answer.status) else {
+        let Some(&(code, name, has_payload)) =
+            op.errors.iter().find(|(code, _, _)| *code == answer.status)
+        else {
             return Err(ApiError::Undeclared {
                 method: op.method,
                 path: op.path,
@@ -244,7 +307,13 @@ impl ApiClient {
         } else {
             String::new()
         };
-        Err(ApiError::Declared { method: op.method, path: op.path, code, name, payload })
+        Err(ApiError::Declared {
+            method: op.method,
+            path: op.path,
+            code,
+            name,
+            payload,
+        })
     }
 
     /// Go's wording of a request that got no answer.
@@ -257,16 +326,19 @@ impl ApiClient {
         }
         let mut source = err.source();
         while let Some(cause) = source {
-            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-                if let Some(errno) = go_errno_text(io.kind()) {
-                    return format!("dial tcp {}: connect: {errno}", self.dialed_address());
-                }
+            if let Some(io) = cause.downcast_ref::<std::io::Error>()
+                && let Some(errno) = go_errno_text(io.kind())
+            {
+                return format!("dial tcp {}: connect: {errno}", self.dialed_address());
             }
             source = cause.source();
         }
         let chain = error_chain(err);
         if chain.contains("dns error") || chain.contains("failed to lookup address") {
-            return format!("dial tcp: lookup {}: no such host", self.endpoint.hostname());
+            return format!(
+                "dial tcp: lookup {}: no such host",
+                self.endpoint.hostname()
+            );
         }
         chain
     }
@@ -274,7 +346,11 @@ impl ApiClient {
     /// The address Go reports in dial errors: the first resolved address.
     fn dialed_address(&self) -> String {
         let host_port = self.endpoint.host_with_port();
-        match host_port.to_socket_addrs().ok().and_then(|mut addrs| addrs.next()) {
+        match host_port
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+        {
             Some(addr) => addr.to_string(),
             None => host_port,
         }
@@ -296,15 +372,24 @@ impl ApiClient {
             params.push(("receiver", query.receiver));
         }
         params.extend(query.filter.iter().map(|f| ("filter", f.as_str())));
-        match self.call(&GET_ALERTS, "/alerts", &params, None, deadline).await? {
+        match self
+            .call(&GET_ALERTS, "/alerts", &params, None, deadline)
+            .await?
+        {
             None => Ok(None),
             Some(value) => models::decode_gettable_alerts(&value).map_err(ApiError::Body),
         }
     }
 
-    pub async fn post_alert(&self, alert: &PostableAlert, deadline: Instant) -> Result<(), ApiError> {
+    pub async fn post_alert(
+        &self,
+        alert: &PostableAlert,
+        deadline: Instant,
+    ) -> Result<(), ApiError> {
         let body = models::encode_postable_alerts(alert);
-        self.call(&POST_ALERTS, "/alerts", &[], Some(body), deadline).await.map(|_| ())
+        self.call(&POST_ALERTS, "/alerts", &[], Some(body), deadline)
+            .await
+            .map(|_| ())
     }
 
     pub async fn get_silences(
@@ -313,13 +398,20 @@ impl ApiClient {
         deadline: Instant,
     ) -> Result<Option<Vec<Option<GettableSilence>>>, ApiError> {
         let params: Vec<(&str, &str)> = filter.iter().map(|f| ("filter", f.as_str())).collect();
-        match self.call(&GET_SILENCES, "/silences", &params, None, deadline).await? {
+        match self
+            .call(&GET_SILENCES, "/silences", &params, None, deadline)
+            .await?
+        {
             None => Ok(None),
             Some(value) => models::decode_gettable_silences(&value).map_err(ApiError::Body),
         }
     }
 
-    pub async fn get_silence(&self, id: &str, deadline: Instant) -> Result<Option<GettableSilence>, ApiError> {
+    pub async fn get_silence(
+        &self,
+        id: &str,
+        deadline: Instant,
+    ) -> Result<Option<GettableSilence>, ApiError> {
         let path = format!("/silence/{}", path_escape(id));
         match self.call(&GET_SILENCE, &path, &[], None, deadline).await? {
             None => Ok(None),
@@ -329,13 +421,22 @@ impl ApiClient {
 
     pub async fn delete_silence(&self, id: &str, deadline: Instant) -> Result<(), ApiError> {
         let path = format!("/silence/{}", path_escape(id));
-        self.call(&DELETE_SILENCE, &path, &[], None, deadline).await.map(|_| ())
+        self.call(&DELETE_SILENCE, &path, &[], None, deadline)
+            .await
+            .map(|_| ())
     }
 
     /// Creates or updates a silence; returns the ID the server assigned.
-    pub async fn post_silence(&self, silence: &PostableSilence, deadline: Instant) -> Result<String, ApiError> {
+    pub async fn post_silence(
+        &self,
+        silence: &PostableSilence,
+        deadline: Instant,
+    ) -> Result<String, ApiError> {
         let body = models::encode_postable_silence(silence);
-        match self.call(&POST_SILENCES, "/silences", &[], Some(body), deadline).await? {
+        match self
+            .call(&POST_SILENCES, "/silences", &[], Some(body), deadline)
+            .await?
+        {
             None => Ok(String::new()),
             Some(value) => models::decode_silence_id(&value).map_err(ApiError::Body),
         }
@@ -361,8 +462,12 @@ fn read_payload(answer: &Answer) -> Result<Option<Value>, ApiError> {
             Err(SyntaxError::Empty) => Ok(None),
             Err(e) => Err(ApiError::Body(e.to_string())),
         },
-        "text/plain" | "text/html" => Ok(Some(Value::String(String::from_utf8_lossy(&answer.body).into_owned()))),
-        "" => Err(ApiError::Body("parse content type: mime: no media type".to_owned())),
+        "text/plain" | "text/html" => Ok(Some(Value::String(
+            String::from_utf8_lossy(&answer.body).into_owned(),
+        ))),
+        "" => Err(ApiError::Body(
+            "parse content type: mime: no media type".to_owned(),
+        )),
         _ => Err(ApiError::Body(format!(
             "no consumer: {}",
             tocsin_model::goquote::go_quote(answer.content_type.as_deref().unwrap_or_default())
@@ -450,12 +555,18 @@ mod tests {
             operation: "deleteSilence",
             code: 422,
         };
-        assert_eq!(undeclared.to_string(), "[DELETE /silence/{silenceID}] deleteSilence (status 422): {}");
+        assert_eq!(
+            undeclared.to_string(),
+            "[DELETE /silence/{silenceID}] deleteSilence (status 422): {}"
+        );
     }
 
     #[test]
     fn query_strings_are_encoded_like_go() {
-        assert_eq!(query_escape("alertname=\"a b\"/~"), "alertname%3D%22a+b%22%2F~");
+        assert_eq!(
+            query_escape("alertname=\"a b\"/~"),
+            "alertname%3D%22a+b%22%2F~"
+        );
         assert_eq!(path_escape("a/b c:d"), "a%2Fb%20c:d");
     }
 }

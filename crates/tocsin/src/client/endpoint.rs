@@ -106,8 +106,16 @@ impl Endpoint {
             path = unescape(rest)?;
         }
         Some(Endpoint {
-            scheme: if scheme.is_empty() { "http".to_owned() } else { scheme },
-            host: if host.is_empty() { "localhost:9093".to_owned() } else { host },
+            scheme: if scheme.is_empty() {
+                "http".to_owned()
+            } else {
+                scheme
+            },
+            host: if host.is_empty() {
+                "localhost:9093".to_owned()
+            } else {
+                host
+            },
             base_path: clean_path(&format!("{path}/api/v2")),
             basic_auth,
         })
@@ -118,7 +126,9 @@ impl Endpoint {
         if let Some(rest) = self.host.strip_prefix('[') {
             return rest.split(']').next().unwrap_or_default();
         }
-        self.host.rsplit_once(':').map_or(self.host.as_str(), |(h, _)| h)
+        self.host
+            .rsplit_once(':')
+            .map_or(self.host.as_str(), |(h, _)| h)
     }
 
     /// `host:port`, with the scheme's default port when none is written.
@@ -139,7 +149,9 @@ impl Endpoint {
 /// port after the last colon.
 fn valid_host(host: &str) -> bool {
     let port = if let Some(rest) = host.strip_prefix('[') {
-        let Some((_, after)) = rest.split_once(']') else { return false };
+        let Some((_, after)) = rest.split_once(']') else {
+            return false;
+        };
         if after.is_empty() {
             return true;
         }
@@ -167,9 +179,17 @@ mod tests {
         assert_eq!(e.host, "am.example:9093");
         assert_eq!(e.base_path, "/prefix/api/v2");
         assert_eq!(e.basic_auth, Some(("user".to_owned(), "p@ss".to_owned())));
-        assert_eq!(Endpoint::parse("https://am").expect("valid").host_with_port(), "am:443");
+        assert_eq!(
+            Endpoint::parse("https://am")
+                .expect("valid")
+                .host_with_port(),
+            "am:443"
+        );
         let bare = Endpoint::parse("/only/a/path").expect("valid");
-        assert_eq!((bare.scheme.as_str(), bare.host.as_str()), ("http", "localhost:9093"));
+        assert_eq!(
+            (bare.scheme.as_str(), bare.host.as_str()),
+            ("http", "localhost:9093")
+        );
     }
 
     #[test]
@@ -180,6 +200,9 @@ mod tests {
         assert_eq!(Endpoint::parse("127.0.0.1:9093"), None);
         assert_eq!(Endpoint::parse("http://host:port/"), None);
         // A scheme-like prefix makes an opaque URL, which Go accepts.
-        assert_eq!(Endpoint::parse("localhost:9093").map(|e| e.scheme), Some("localhost".to_owned()));
+        assert_eq!(
+            Endpoint::parse("localhost:9093").map(|e| e.scheme),
+            Some("localhost".to_owned())
+        );
     }
 }

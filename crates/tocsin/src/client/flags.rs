@@ -42,15 +42,34 @@ pub struct ClientFlags {
     pub enable_feature: Option<String>,
 
     /// Verbose running information.
-    #[arg(short = 'v', long = "verbose", global = true, overrides_with = "no_verbose")]
+    #[arg(
+        short = 'v',
+        long = "verbose",
+        global = true,
+        overrides_with = "no_verbose"
+    )]
     pub verbose: bool,
-    #[arg(long = "no-verbose", global = true, hide = true, overrides_with = "verbose")]
+    #[arg(
+        long = "no-verbose",
+        global = true,
+        hide = true,
+        overrides_with = "verbose"
+    )]
     pub no_verbose: bool,
 
     /// Accepted for amtool compatibility; tocsin does not compare versions.
-    #[arg(long = "version-check", global = true, overrides_with = "no_version_check")]
+    #[arg(
+        long = "version-check",
+        global = true,
+        overrides_with = "no_version_check"
+    )]
     pub version_check: bool,
-    #[arg(long = "no-version-check", global = true, hide = true, overrides_with = "version_check")]
+    #[arg(
+        long = "no-version-check",
+        global = true,
+        hide = true,
+        overrides_with = "version_check"
+    )]
     pub no_version_check: bool,
 }
 
@@ -67,7 +86,8 @@ impl ClientFlags {
     /// The flags given after the command override those given before it.
     pub fn merged(before: &ClientFlags, after: &ClientFlags) -> ClientFlags {
         let pick = |b: &Option<String>, a: &Option<String>| a.clone().or_else(|| b.clone());
-        let verbose = tri_state(after.verbose, after.no_verbose).or(tri_state(before.verbose, before.no_verbose));
+        let verbose = tri_state(after.verbose, after.no_verbose)
+            .or(tri_state(before.verbose, before.no_verbose));
         ClientFlags {
             alertmanager_url: pick(&before.alertmanager_url, &after.alertmanager_url),
             output: pick(&before.output, &after.output),
@@ -86,7 +106,10 @@ impl ClientFlags {
 /// amtool's config files, first one wins per key.
 pub fn config_files() -> Vec<PathBuf> {
     let home = std::env::var("HOME").unwrap_or_default();
-    vec![PathBuf::from(format!("{home}/.config/amtool/config.yml")), PathBuf::from("/etc/amtool/config.yml")]
+    vec![
+        PathBuf::from(format!("{home}/.config/amtool/config.yml")),
+        PathBuf::from("/etc/amtool/config.yml"),
+    ]
 }
 
 /// Flag defaults read from amtool's config files (`name: value`).
@@ -131,7 +154,10 @@ impl Defaults {
 
     /// A string flag: the command line, else the config file, else `fallback`.
     pub fn string(&self, given: Option<&str>, flag: &str, fallback: &str) -> String {
-        given.or_else(|| self.get(flag)).unwrap_or(fallback).to_owned()
+        given
+            .or_else(|| self.get(flag))
+            .unwrap_or(fallback)
+            .to_owned()
     }
 
     /// A boolean flag: the command line, else the config file (parsed as
@@ -156,7 +182,10 @@ pub fn io_error_text(e: &std::io::Error) -> String {
         IsADirectory => "is a directory".to_owned(),
         _ => {
             let text = e.to_string();
-            text.split(" (os error").next().unwrap_or(&text).to_lowercase()
+            text.split(" (os error")
+                .next()
+                .unwrap_or(&text)
+                .to_lowercase()
         }
     }
 }
@@ -176,10 +205,17 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
 /// kingpin's integer flag (parsed as a float and truncated).
 pub fn parse_int(text: &str) -> Result<i64, String> {
     let quoted = tocsin_model::goquote::go_quote(text);
-    let value: f64 = text.parse().map_err(|_| format!("strconv.ParseFloat: parsing {quoted}: invalid syntax"))?;
-    let infinity_written = text.trim_start_matches(['+', '-']).to_ascii_lowercase().starts_with("inf");
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("strconv.ParseFloat: parsing {quoted}: invalid syntax"))?;
+    let infinity_written = text
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase()
+        .starts_with("inf");
     if value.is_infinite() && !infinity_written {
-        return Err(format!("strconv.ParseFloat: parsing {quoted}: value out of range"));
+        return Err(format!(
+            "strconv.ParseFloat: parsing {quoted}: value out of range"
+        ));
     }
     Ok(value as i64)
 }
@@ -190,7 +226,9 @@ pub fn existing_file(path: &str) -> Result<PathBuf, String> {
     match std::fs::metadata(path) {
         Err(_) => Err(format!("path '{path}' does not exist")),
         Ok(meta) if meta.is_dir() => {
-            let name = Path::new(path).file_name().map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+            let name = Path::new(path)
+                .file_name()
+                .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
             Err(format!("'{name}' is a directory"))
         }
         Ok(_) => Ok(PathBuf::from(path)),
@@ -205,7 +243,9 @@ pub fn username() -> String {
     if let (Some(uid), Ok(passwd)) = (uid, std::fs::read_to_string("/etc/passwd")) {
         for line in passwd.lines() {
             let mut fields = line.split(':');
-            let (Some(name), _, Some(id)) = (fields.next(), fields.next(), fields.next()) else { continue };
+            let (Some(name), _, Some(id)) = (fields.next(), fields.next(), fields.next()) else {
+                continue;
+            };
             if id.parse::<u32>() == Ok(uid) {
                 return name.to_owned();
             }
@@ -224,7 +264,11 @@ mod tests {
         let first = dir.path().join("first.yml");
         let second = dir.path().join("second.yml");
         std::fs::write(&first, "output: json\ncomment_required: false\n").expect("write");
-        std::fs::write(&second, "output: extended\nauthor: bob\nrequire-comment: true\n").expect("write");
+        std::fs::write(
+            &second,
+            "output: extended\nauthor: bob\nrequire-comment: true\n",
+        )
+        .expect("write");
         let missing = dir.path().join("missing.yml");
         let defaults = Defaults::load(&[missing, first, second]).expect("loads");
         assert_eq!(defaults.get("output"), Some("json"));
@@ -237,17 +281,34 @@ mod tests {
     /// Messages amtool 0.25 printed for these values.
     #[test]
     fn value_errors_read_like_kingpin() {
-        assert_eq!(parse_int("x").unwrap_err(), "strconv.ParseFloat: parsing \"x\": invalid syntax");
+        assert_eq!(
+            parse_int("x").unwrap_err(),
+            "strconv.ParseFloat: parsing \"x\": invalid syntax"
+        );
         assert_eq!(parse_int("2.9"), Ok(2));
-        assert_eq!(existing_file("/nonexistent").unwrap_err(), "path '/nonexistent' does not exist");
+        assert_eq!(
+            existing_file("/nonexistent").unwrap_err(),
+            "path '/nonexistent' does not exist"
+        );
         assert_eq!(existing_file("/tmp").unwrap_err(), "'tmp' is a directory");
-        assert_eq!(parse_bool("maybe").unwrap_err(), "strconv.ParseBool: parsing \"maybe\": invalid syntax");
+        assert_eq!(
+            parse_bool("maybe").unwrap_err(),
+            "strconv.ParseBool: parsing \"maybe\": invalid syntax"
+        );
     }
 
     #[test]
     fn later_flags_override_earlier_ones() {
-        let before = ClientFlags { output: Some("json".into()), verbose: true, ..ClientFlags::default() };
-        let after = ClientFlags { output: Some("extended".into()), no_verbose: true, ..ClientFlags::default() };
+        let before = ClientFlags {
+            output: Some("json".into()),
+            verbose: true,
+            ..ClientFlags::default()
+        };
+        let after = ClientFlags {
+            output: Some("extended".into()),
+            no_verbose: true,
+            ..ClientFlags::default()
+        };
         let merged = ClientFlags::merged(&before, &after);
         assert_eq!(merged.output.as_deref(), Some("extended"));
         assert!(!merged.verbose && merged.no_verbose);

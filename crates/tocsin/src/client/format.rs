@@ -26,7 +26,9 @@ impl Output {
             "simple" => Ok(Output::Simple),
             "extended" => Ok(Output::Extended),
             "json" => Ok(Output::Json),
-            other => Err(format!("enum value must be one of simple,extended,json, got '{other}'")),
+            other => Err(format!(
+                "enum value must be one of simple,extended,json, got '{other}'"
+            )),
         }
     }
 }
@@ -89,9 +91,16 @@ fn matcher_string(m: &models::Matcher) -> String {
     if let Ok(matcher) = Matcher::new(kind, name, value) {
         return matcher.to_string();
     }
-    let plain = |n: &str, v: &str| Matcher::new(MatchType::Equal, n, v).map(|m| m.to_string()).unwrap_or_default();
+    let plain = |n: &str, v: &str| {
+        Matcher::new(MatchType::Equal, n, v)
+            .map(|m| m.to_string())
+            .unwrap_or_default()
+    };
     let name_part = plain(name, "");
-    let name_part = name_part.strip_suffix("=\"\"").unwrap_or(&name_part).to_owned();
+    let name_part = name_part
+        .strip_suffix("=\"\"")
+        .unwrap_or(&name_part)
+        .to_owned();
     let whole = plain(name, value);
     let value_part = whole.get(name_part.len() + 1..).unwrap_or_default();
     format!("{name_part}{}{value_part}", kind.as_str())
@@ -116,9 +125,16 @@ impl Formatter {
             return models::encode_alerts(alerts.as_deref());
         }
         let mut alerts: Vec<GettableAlert> = alerts.into_iter().flatten().flatten().collect();
-        gosort::sort_by(&mut alerts, |a, b| before(a.starts_at.as_ref(), b.starts_at.as_ref()));
+        gosort::sort_by(&mut alerts, |a, b| {
+            before(a.starts_at.as_ref(), b.starts_at.as_ref())
+        });
         let mut table = String::new();
-        let state = |a: &GettableAlert| a.status.as_ref().and_then(|s| s.state.clone()).unwrap_or_default();
+        let state = |a: &GettableAlert| {
+            a.status
+                .as_ref()
+                .and_then(|s| s.state.clone())
+                .unwrap_or_default()
+        };
         if self.output == Output::Simple {
             table.push_str("Alertname\tStarts At\tSummary\tState\t\n");
             for a in &alerts {
@@ -210,13 +226,19 @@ mod tests {
     /// Captured from amtool 0.25 for the same silence.
     #[test]
     fn simple_and_extended_silence_tables() {
-        let simple = Formatter { output: Output::Simple, date_format: "2006-01-02 15:04:05 MST".into() };
+        let simple = Formatter {
+            output: Output::Simple,
+            date_format: "2006-01-02 15:04:05 MST".into(),
+        };
         assert_eq!(
             simple.silences(silences(SILENCE)),
             "ID                                    Matchers           Ends At                  Created By  Comment    \n\
              9e22ad2f-023e-4c4b-a07c-04a53a7ec1c4  alertname=\"test1\"  2026-11-21 06:24:28 UTC  root        first one  \n"
         );
-        let extended = Formatter { output: Output::Extended, ..simple };
+        let extended = Formatter {
+            output: Output::Extended,
+            ..simple
+        };
         assert_eq!(
             extended.silences(silences(SILENCE)),
             "ID                                    Matchers             Starts At                Ends At                  Updated At               Created By  Comment    \n\
@@ -232,8 +254,14 @@ mod tests {
             name: Some(name.into()),
             value: Some(value.into()),
         };
-        assert_eq!(matcher_string(&m(true, Some(false), "a", "b.*")), "a!~\"b.*\"");
+        assert_eq!(
+            matcher_string(&m(true, Some(false), "a", "b.*")),
+            "a!~\"b.*\""
+        );
         assert_eq!(matcher_string(&m(false, None, "a", "q\"")), "a=\"q\\\"\"");
-        assert_eq!(matcher_string(&m(true, Some(true), "a b", "(")), "\"a b\"=~\"(\"");
+        assert_eq!(
+            matcher_string(&m(true, Some(true), "a b", "(")),
+            "\"a b\"=~\"(\""
+        );
     }
 }

@@ -126,7 +126,11 @@ impl<T> Sorter<'_, T> {
                 pivot = (b - 1) - (pivot - a);
                 hint = Hint::Increasing;
             }
-            if was_balanced && was_partitioned && hint == Hint::Increasing && self.partial_insertion_sort(a, b) {
+            if was_balanced
+                && was_partitioned
+                && hint == Hint::Increasing
+                && self.partial_insertion_sort(a, b)
+            {
                 return;
             }
             if a > 0 && !self.less(a - 1, pivot) {
@@ -398,14 +402,24 @@ func main() {
 }
 "#;
         let cases: Vec<Vec<u32>> = (1..120)
-            .map(|seed| pseudo_random_keys(seed, 1 + (seed as usize * 13) % 400, 1 + (seed as u32 % 5)))
+            .map(|seed| {
+                pseudo_random_keys(seed, 1 + (seed as usize * 13) % 400, 1 + (seed as u32 % 5))
+            })
             .chain([vec![7; 13], vec![1; 100], (0..60).rev().collect()])
             .collect();
         let input: String = cases
             .iter()
-            .map(|keys| keys.iter().map(u32::to_string).collect::<Vec<_>>().join(" ") + "\n")
+            .map(|keys| {
+                keys.iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + "\n"
+            })
             .collect();
-        let Some(output) = go_oracle::run(program, &input) else { return };
+        let Some(output) = go_oracle::run(program, &input) else {
+            return;
+        };
         for (keys, line) in cases.iter().zip(output.lines()) {
             let expected: Vec<usize> = line.split(' ').filter_map(|s| s.parse().ok()).collect();
             assert_eq!(order(keys, GO_1_19), expected, "keys {keys:?}");

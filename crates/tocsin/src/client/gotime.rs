@@ -84,7 +84,10 @@ fn getnum(s: &str, fixed: bool) -> Option<(i32, &str)> {
     let bytes = s.as_bytes();
     let first = bytes.first().filter(|b| b.is_ascii_digit())?;
     match bytes.get(1).filter(|b| b.is_ascii_digit()) {
-        Some(second) => Some((i32::from(first - b'0') * 10 + i32::from(second - b'0'), s.get(2..)?)),
+        Some(second) => Some((
+            i32::from(first - b'0') * 10 + i32::from(second - b'0'),
+            s.get(2..)?,
+        )),
         None if fixed => None,
         None => Some((i32::from(first - b'0'), s.get(1..)?)),
     }
@@ -93,7 +96,8 @@ fn getnum(s: &str, fixed: bool) -> Option<(i32, &str)> {
 /// Go's `getnum(s, true)` on exactly two bytes.
 fn two_digits(pair: [u8; 2]) -> Option<i32> {
     let [a, b] = pair;
-    (a.is_ascii_digit() && b.is_ascii_digit()).then(|| i32::from(a - b'0') * 10 + i32::from(b - b'0'))
+    (a.is_ascii_digit() && b.is_ascii_digit())
+        .then(|| i32::from(a - b'0') * 10 + i32::from(b - b'0'))
 }
 
 /// Go's `atoi` on an all-digit string (callers check the first digit).
@@ -120,7 +124,8 @@ impl Rfc3339Parser<'_> {
             let bad = |rest: &str| cannot_parse(full, rest, stdstr);
             match chunk {
                 Chunk::LongYear => {
-                    if value.len() < 4 || !value.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                    if value.len() < 4 || !value.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                    {
                         return Err(bad(value));
                     }
                     let (digits, rest) = value.split_at_checked(4).ok_or_else(|| bad(value))?;
@@ -165,7 +170,10 @@ impl Rfc3339Parser<'_> {
                     second = n;
                     // A fraction in the input although the layout has none.
                     let bytes = value.as_bytes();
-                    if bytes.len() >= 2 && matches!(bytes[0], b'.' | b',') && bytes[1].is_ascii_digit() {
+                    if bytes.len() >= 2
+                        && matches!(bytes[0], b'.' | b',')
+                        && bytes[1].is_ascii_digit()
+                    {
                         let n = 2 + bytes[2..].iter().take_while(|b| b.is_ascii_digit()).count();
                         let digits = value.get(1..n.min(10)).unwrap_or_default();
                         let fraction = atoi(digits).ok_or_else(|| bad(value))?;
@@ -215,7 +223,10 @@ impl Rfc3339Parser<'_> {
             ));
         }
         if day < 1 || day > days_in(month, year) {
-            return Err(format!("parsing time {}: day out of range", time_quote(full)));
+            return Err(format!(
+                "parsing time {}: day out of range",
+                time_quote(full)
+            ));
         }
         let offset_seconds = offset.unwrap_or(0);
         let out_of_range_time = || format!("parsing time {}: year out of range", time_quote(full));
@@ -348,15 +359,22 @@ pub fn format(t: &DateTime, layout: &str) -> String {
                     push_zone_offset(
                         &mut out,
                         t.offset.seconds(),
-                        ZoneStyle { iso: false, colon: false, minutes: true, seconds: false },
+                        ZoneStyle {
+                            iso: false,
+                            colon: false,
+                            minutes: true,
+                            seconds: false,
+                        },
                     );
                 } else {
                     out.push_str(&name);
                 }
             }
-            Std::Fraction { digits, trim, separator } => {
-                push_fraction(&mut out, wall.subsec_nanosecond(), digits, trim, separator)
-            }
+            Std::Fraction {
+                digits,
+                trim,
+                separator,
+            } => push_fraction(&mut out, wall.subsec_nanosecond(), digits, trim, separator),
         }
     }
     out
@@ -376,7 +394,15 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 fn month_index(wall: &jiff::civil::DateTime) -> usize {
     (wall.month() as usize).saturating_sub(1).min(11)
@@ -480,7 +506,11 @@ enum Std {
     LowerPm,
     ZoneName,
     Zone(ZoneStyle),
-    Fraction { digits: usize, trim: bool, separator: char },
+    Fraction {
+        digits: usize,
+        trim: bool,
+        separator: char,
+    },
 }
 
 fn starts_with_lower(s: &str) -> bool {
@@ -492,9 +522,20 @@ fn next_std_chunk(layout: &str) -> (&str, Option<Std>, &str) {
     let bytes = layout.as_bytes();
     let has = |i: usize, s: &str| layout.get(i..).is_some_and(|rest| rest.starts_with(s));
     let split = |i: usize, std: Std, len: usize| {
-        (layout.get(..i).unwrap_or_default(), Some(std), layout.get(i + len..).unwrap_or_default())
+        (
+            layout.get(..i).unwrap_or_default(),
+            Some(std),
+            layout.get(i + len..).unwrap_or_default(),
+        )
     };
-    let zone = |iso, colon, minutes, seconds| Std::Zone(ZoneStyle { iso, colon, minutes, seconds });
+    let zone = |iso, colon, minutes, seconds| {
+        Std::Zone(ZoneStyle {
+            iso,
+            colon,
+            minutes,
+            seconds,
+        })
+    };
     for (i, &c) in bytes.iter().enumerate() {
         let next = bytes.get(i + 1).copied();
         match c {
@@ -583,7 +624,11 @@ fn next_std_chunk(layout: &str) -> (&str, Option<Std>, &str) {
                     let run = bytes[i + 1..].iter().take_while(|&&b| b == digit).count();
                     let end = i + 1 + run;
                     if !bytes.get(end).is_some_and(u8::is_ascii_digit) {
-                        let std = Std::Fraction { digits: run, trim: digit == b'9', separator: char::from(c) };
+                        let std = Std::Fraction {
+                            digits: run,
+                            trim: digit == b'9',
+                            separator: char::from(c),
+                        };
                         return split(i, std, 1 + run);
                     }
                 }
@@ -636,7 +681,7 @@ func main() {
         "Jan. plain text 2 and 2006 with 5 and .0 .00",
     ];
 
-    const INPUTS: [&str; 26] = [
+    const INPUTS: [&str; 24] = [
         "2024-02-29T23:59:59Z",
         "2020-01-01T00:00:00+02:00",
         "2020-06-15T12:30:45.123456789-07:30",
@@ -658,8 +703,6 @@ func main() {
         "20x0-01-01T00:00:00Z",
         "2020-1-01T00:00:00Z",
         "2020-01-01T00:00:00+0200",
-        "2020-01-01T00:00:00+25:00",
-        "2020-01-01T00:00:00+02:61",
         "2020-01-01T00:00:00*02:00",
         "2020-01-01T00:00:00.Z",
         "ünïcode\"quote\\",
@@ -674,7 +717,9 @@ func main() {
             input.push_str(&format!("{value}\t{layout}\n"));
             cases.push((value, layout));
         }
-        let Some(output) = go_oracle::run(GO_PARSE_AND_FORMAT, &input) else { return };
+        let Some(output) = go_oracle::run(GO_PARSE_AND_FORMAT, &input) else {
+            return;
+        };
         for ((value, layout), line) in cases.into_iter().zip(output.lines()) {
             let ours = match parse_rfc3339(value) {
                 Err(e) => format!("E {e}"),
@@ -705,7 +750,9 @@ func main() {
                 cases.push((value, layout));
             }
         }
-        let Some(output) = go_oracle::run(GO_PARSE_AND_FORMAT, &input) else { return };
+        let Some(output) = go_oracle::run(GO_PARSE_AND_FORMAT, &input) else {
+            return;
+        };
         for ((value, layout), line) in cases.into_iter().zip(output.lines()) {
             let t = parse_rfc3339(value).expect("valid test instant");
             let ours = format!(
@@ -718,14 +765,36 @@ func main() {
         }
     }
 
+    /// Go 1.20 added range checks on zone offsets (amtool 0.34 is built
+    /// with Go 1.25; the local oracle, Go 1.19, still accepts these). The
+    /// texts follow Go's `time/format.go`.
+    #[test]
+    fn zone_offsets_out_of_range_are_refused_as_in_current_go() {
+        assert_eq!(
+            parse_rfc3339("2020-01-01T00:00:00+25:00").unwrap_err(),
+            "parsing time \"2020-01-01T00:00:00+25:00\": time zone offset hour out of range"
+        );
+        assert_eq!(
+            parse_rfc3339("2020-01-01T00:00:00+02:61").unwrap_err(),
+            "parsing time \"2020-01-01T00:00:00+02:61\": time zone offset minute out of range"
+        );
+        assert!(parse_rfc3339("2020-01-01T00:00:00+24:00").is_ok());
+    }
+
     #[test]
     fn default_date_format_names_utc_and_unknown_offsets() {
         let utc = parse_rfc3339("2026-11-21T05:24:23Z").expect("valid");
-        assert_eq!(format(&utc, "2006-01-02 15:04:05 MST"), "2026-11-21 05:24:23 UTC");
+        assert_eq!(
+            format(&utc, "2006-01-02 15:04:05 MST"),
+            "2026-11-21 05:24:23 UTC"
+        );
         // An offset of no local zone (the oracle run above cannot check
         // MST: it depends on the local zone) prints as a numeric offset,
         // as amtool printed `+0200` against Alertmanager 0.25.
         let odd = parse_rfc3339("2020-01-01T00:00:00+13:17").expect("valid");
-        assert_eq!(format(&odd, "2006-01-02 15:04:05 MST"), "2020-01-01 00:00:00 +1317");
+        assert_eq!(
+            format(&odd, "2006-01-02 15:04:05 MST"),
+            "2020-01-01 00:00:00 +1317"
+        );
     }
 }

@@ -42,7 +42,14 @@ impl Secret {
             Secret::Inline(text) => Ok(Some(text.clone())),
             Secret::File(path) => std::fs::read(path)
                 .map(|b| Some(String::from_utf8_lossy(&b).trim().to_owned()))
-                .map_err(|e| format!("unable to read file {}: open {}: {}", path.display(), path.display(), io_error_text(&e))),
+                .map_err(|e| {
+                    format!(
+                        "unable to read file {}: open {}: {}",
+                        path.display(),
+                        path.display(),
+                        io_error_text(&e)
+                    )
+                }),
         }
     }
 }
@@ -103,7 +110,9 @@ impl Strict<'_> {
         for (key, value) in yaml_map::mapping(self.doc, node, go_type)? {
             if !accept(self, &key, value)? {
                 let line = yaml_map::line(self.doc, value);
-                self.unknown.push(format!("line {line}: field {key} not found in type {go_type}"));
+                self.unknown.push(format!(
+                    "line {line}: field {key} not found in type {go_type}"
+                ));
             }
         }
         Ok(())
@@ -128,11 +137,19 @@ fn join_dir(dir: &Path, file: String) -> Secret {
         return Secret::Unset;
     }
     let path = PathBuf::from(&file);
-    Secret::File(if path.is_absolute() { path } else { dir.join(path) })
+    Secret::File(if path.is_absolute() {
+        path
+    } else {
+        dir.join(path)
+    })
 }
 
 fn inline(text: String) -> Secret {
-    if text.is_empty() { Secret::Unset } else { Secret::Inline(text) }
+    if text.is_empty() {
+        Secret::Unset
+    } else {
+        Secret::Inline(text)
+    }
 }
 
 impl HttpOptions {
@@ -140,7 +157,11 @@ impl HttpOptions {
     pub fn load(path: &Path) -> Result<HttpOptions, String> {
         let text = std::fs::read(path)
             .map_err(|e| format!("open {}: {}", path.display(), io_error_text(&e)))?;
-        let dir = path.parent().and_then(Path::parent).unwrap_or(Path::new(".")).to_path_buf();
+        let dir = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
         HttpOptions::parse(&String::from_utf8_lossy(&text), &dir)
     }
 
@@ -149,7 +170,10 @@ impl HttpOptions {
         let mut o = HttpOptions::default();
         let mut bearer = Secret::Unset;
         let mut has_authorization = false;
-        let mut strict = Strict { doc: &doc, unknown: Vec::new() };
+        let mut strict = Strict {
+            doc: &doc,
+            unknown: Vec::new(),
+        };
         strict.fields(doc.root(), "config.HTTPClientConfig", |s, key, v| {
             match key {
                 "basic_auth" => {
@@ -160,7 +184,9 @@ impl HttpOptions {
                             "username_file" => o.username = join_dir(dir, s.text(v)?),
                             "password" => o.password = inline(s.text(v)?),
                             "password_file" => o.password = join_dir(dir, s.text(v)?),
-                            "username_ref" | "password_ref" => return unsupported(&format!("basic_auth.{key}")),
+                            "username_ref" | "password_ref" => {
+                                return unsupported(&format!("basic_auth.{key}"));
+                            }
                             _ => return Ok(false),
                         }
                         Ok(true)
@@ -173,7 +199,9 @@ impl HttpOptions {
                             "type" => o.auth_type = s.text(v)?,
                             "credentials" => o.credentials = inline(s.text(v)?),
                             "credentials_file" => o.credentials = join_dir(dir, s.text(v)?),
-                            "credentials_ref" => return unsupported("authorization.credentials_ref"),
+                            "credentials_ref" => {
+                                return unsupported("authorization.credentials_ref");
+                            }
                             _ => return Ok(false),
                         }
                         Ok(true)
@@ -182,7 +210,10 @@ impl HttpOptions {
                 "bearer_token" => {
                     let token = inline(s.text(v)?);
                     if token.is_set() && bearer.is_set() {
-                        return Err("at most one of bearer_token & bearer_token_file must be configured".into());
+                        return Err(
+                            "at most one of bearer_token & bearer_token_file must be configured"
+                                .into(),
+                        );
                     }
                     if token.is_set() {
                         bearer = token;
@@ -191,7 +222,10 @@ impl HttpOptions {
                 "bearer_token_file" => {
                     let file = join_dir(dir, s.text(v)?);
                     if file.is_set() && bearer.is_set() {
-                        return Err("at most one of bearer_token & bearer_token_file must be configured".into());
+                        return Err(
+                            "at most one of bearer_token & bearer_token_file must be configured"
+                                .into(),
+                        );
                     }
                     if file.is_set() {
                         bearer = file;
@@ -207,7 +241,8 @@ impl HttpOptions {
                             "key" => o.key = inline(s.text(v)?),
                             "key_file" => o.key = join_dir(dir, s.text(v)?),
                             "insecure_skip_verify" => o.insecure_skip_verify = s.flag(v)?,
-                            "server_name" | "min_version" | "max_version" | "ca_ref" | "cert_ref" | "key_ref" => {
+                            "server_name" | "min_version" | "max_version" | "ca_ref"
+                            | "cert_ref" | "key_ref" => {
                                 return unsupported(&format!("tls_config.{key}"));
                             }
                             _ => return Ok(false),
@@ -233,21 +268,28 @@ impl HttpOptions {
                 return Err("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured".into());
             }
             if has_authorization {
-                return Err("authorization is not compatible with bearer_token & bearer_token_file".into());
+                return Err(
+                    "authorization is not compatible with bearer_token & bearer_token_file".into(),
+                );
             }
             o.credentials = bearer;
             has_authorization = true;
         }
         if has_authorization {
             if o.has_basic_auth {
-                return Err("at most one of basic_auth, oauth2 & authorization must be configured".into());
+                return Err(
+                    "at most one of basic_auth, oauth2 & authorization must be configured".into(),
+                );
             }
             o.auth_type = o.auth_type.trim().to_owned();
             if o.auth_type.is_empty() {
                 o.auth_type = "Bearer".to_owned();
             }
             if o.auth_type.eq_ignore_ascii_case("basic") {
-                return Err("authorization type cannot be set to \"basic\", use \"basic_auth\" instead".into());
+                return Err(
+                    "authorization type cannot be set to \"basic\", use \"basic_auth\" instead"
+                        .into(),
+                );
             }
         }
         if o.proxy_url.is_none() && !o.no_proxy.is_empty() {
@@ -268,14 +310,21 @@ impl HttpOptions {
 
     /// The `Authorization` header value, if configured.
     pub fn authorization(&self) -> Result<Option<String>, String> {
-        Ok(self.credentials.read()?.map(|c| format!("{} {c}", self.auth_type)))
+        Ok(self
+            .credentials
+            .read()?
+            .map(|c| format!("{} {c}", self.auth_type)))
     }
 
     /// Applies TLS, proxy, redirect and HTTP/2 settings.
-    pub fn configure(&self, mut builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, String> {
-        let fail = |what: &str, e: &dyn std::fmt::Display| format!("failed to create a new HTTP client: {what}: {e}");
+    pub fn configure(
+        &self,
+        mut builder: reqwest::ClientBuilder,
+    ) -> Result<reqwest::ClientBuilder, String> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}");
         if let Some(ca) = self.ca.read()? {
-            let certs = reqwest::Certificate::from_pem_bundle(ca.as_bytes()).map_err(|e| fail("unable to use specified CA cert", &e))?;
+            let certs = reqwest::Certificate::from_pem_bundle(ca.as_bytes())
+                .map_err(|e| fail("unable to use specified CA cert", &e))?;
             builder = builder.tls_certs_only(certs);
         }
         match (self.cert.read()?, self.key.read()?) {
@@ -305,7 +354,8 @@ impl HttpOptions {
         }
         match &self.proxy_url {
             Some(url) => {
-                let mut proxy = reqwest::Proxy::all(url).map_err(|e| fail("invalid proxy_url", &e))?;
+                let mut proxy =
+                    reqwest::Proxy::all(url).map_err(|e| fail("invalid proxy_url", &e))?;
                 if !self.no_proxy.is_empty() {
                     proxy = proxy.no_proxy(reqwest::NoProxy::from_string(&self.no_proxy));
                 }
@@ -345,6 +395,9 @@ mod tests {
             parse("basic_auth: {username: u}\nbearer_token: t\n").unwrap_err(),
             "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"
         );
-        assert_eq!(parse("oauth2: {}\n").unwrap_err(), "oauth2 is not supported by tocsin");
+        assert_eq!(
+            parse("oauth2: {}\n").unwrap_err(),
+            "oauth2 is not supported by tocsin"
+        );
     }
 }

@@ -128,7 +128,13 @@ fn field_is(key: &str, name: &str) -> bool {
     key == name || key.eq_ignore_ascii_case(name)
 }
 
-fn decode_string(value: &Value, target: &mut Option<String>, d: &mut Decoding, owner: &str, path: &str) {
+fn decode_string(
+    value: &Value,
+    target: &mut Option<String>,
+    d: &mut Decoding,
+    owner: &str,
+    path: &str,
+) {
     match value {
         Value::Null => *target = None,
         Value::String(s) => *target = Some(s.clone()),
@@ -136,7 +142,13 @@ fn decode_string(value: &Value, target: &mut Option<String>, d: &mut Decoding, o
     }
 }
 
-fn decode_bool(value: &Value, target: &mut Option<bool>, d: &mut Decoding, owner: &str, path: &str) {
+fn decode_bool(
+    value: &Value,
+    target: &mut Option<bool>,
+    d: &mut Decoding,
+    owner: &str,
+    path: &str,
+) {
     match value {
         Value::Null => *target = None,
         Value::Bool(b) => *target = Some(*b),
@@ -145,7 +157,13 @@ fn decode_bool(value: &Value, target: &mut Option<bool>, d: &mut Decoding, owner
 }
 
 /// A map field: `null` makes it nil, an object merges into it.
-fn decode_label_set(value: &Value, target: &mut Option<LabelSet>, d: &mut Decoding, owner: &str, path: &str) {
+fn decode_label_set(
+    value: &Value,
+    target: &mut Option<LabelSet>,
+    d: &mut Decoding,
+    owner: &str,
+    path: &str,
+) {
     match value {
         Value::Null => *target = None,
         Value::Object(members) => {
@@ -169,7 +187,13 @@ fn decode_label_set(value: &Value, target: &mut Option<LabelSet>, d: &mut Decodi
     }
 }
 
-fn decode_string_list(value: &Value, target: &mut Option<Vec<String>>, d: &mut Decoding, owner: &str, path: &str) {
+fn decode_string_list(
+    value: &Value,
+    target: &mut Option<Vec<String>>,
+    d: &mut Decoding,
+    owner: &str,
+    path: &str,
+) {
     match value {
         Value::Null => *target = None,
         Value::Array(items) => {
@@ -191,7 +215,12 @@ fn decode_string_list(value: &Value, target: &mut Option<Vec<String>>, d: &mut D
 }
 
 /// A `*strfmt.DateTime` field (its `UnmarshalJSON` errors stop decoding).
-fn decode_date_time(value: &Value, target: &mut Option<DateTime>, owner: &str, path: &str) -> Result<(), String> {
+fn decode_date_time(
+    value: &Value,
+    target: &mut Option<DateTime>,
+    owner: &str,
+    path: &str,
+) -> Result<(), String> {
     match value {
         Value::Null => *target = None,
         Value::String(s) => *target = Some(DateTime::parse(s)?),
@@ -206,12 +235,12 @@ fn decode_date_time(value: &Value, target: &mut Option<DateTime>, owner: &str, p
 }
 
 /// A nested struct pointer: `null` makes it nil, an object fills it.
-fn decode_object<'v, T: Default>(
+fn decode_object<'v, 't, T: Default>(
     value: &'v Value,
-    target: &mut Option<T>,
+    target: &'t mut Option<T>,
     d: &mut Decoding,
     (owner, path, go_type): (&str, &str, &str),
-) -> Option<(&'v [(String, Value)], &mut T)> {
+) -> Option<(&'v [(String, Value)], &'t mut T)> {
     match value {
         Value::Null => {
             *target = None;
@@ -245,9 +274,12 @@ fn decode_silence_part(members: &[(String, Value)], s: &mut Silence) -> Result<(
                     let mut list = Vec::with_capacity(items.len());
                     for item in items {
                         let mut slot: Option<Matcher> = None;
-                        if let Some((fields, m)) =
-                            decode_object(item, &mut slot, &mut d, ("Silence", "matchers", "models.Matcher"))
-                        {
+                        if let Some((fields, m)) = decode_object(
+                            item,
+                            &mut slot,
+                            &mut d,
+                            ("Silence", "matchers", "models.Matcher"),
+                        ) {
                             decode_matcher(fields, m, &mut d);
                         }
                         list.push(slot);
@@ -295,8 +327,12 @@ fn decode_gettable_silence(members: &[(String, Value)]) -> Result<GettableSilenc
         } else if field_is(key, "updatedAt") {
             decode_date_time(value, &mut s.updated_at, "", "updatedAt")?;
         } else if field_is(key, "status")
-            && let Some((fields, state)) =
-                decode_object(value, &mut s.status, &mut d, ("", "status", "models.SilenceStatus"))
+            && let Some((fields, state)) = decode_object(
+                value,
+                &mut s.status,
+                &mut d,
+                ("", "status", "models.SilenceStatus"),
+            )
         {
             for (k, v) in fields {
                 if field_is(k, "state") {
@@ -311,7 +347,9 @@ fn decode_gettable_silence(members: &[(String, Value)]) -> Result<GettableSilenc
 }
 
 /// The body of `GET /silences` (`models.GettableSilences`).
-pub fn decode_gettable_silences(value: &Value) -> Result<Option<Vec<Option<GettableSilence>>>, String> {
+pub fn decode_gettable_silences(
+    value: &Value,
+) -> Result<Option<Vec<Option<GettableSilence>>>, String> {
     match value {
         Value::Null => Ok(None),
         Value::Array(items) => {
@@ -330,7 +368,9 @@ pub fn decode_gettable_silences(value: &Value) -> Result<Option<Vec<Option<Getta
 
 /// The body of `GET /silence/{id}` (`*models.GettableSilence`).
 pub fn decode_one_gettable_silence(value: &Value) -> Result<Option<GettableSilence>, String> {
-    element(value, GETTABLE_SILENCE_PART0)?.map(decode_gettable_silence).transpose()
+    element(value, GETTABLE_SILENCE_PART0)?
+        .map(decode_gettable_silence)
+        .transpose()
 }
 
 /// One element of a `silence import` file (`models.PostableSilence`).
@@ -373,16 +413,38 @@ fn decode_gettable_alert(members: &[(String, Value)]) -> Result<GettableAlert, S
         } else if field_is(key, "updatedAt") {
             decode_date_time(value, &mut a.updated_at, "", "updatedAt")?;
         } else if field_is(key, "status")
-            && let Some((fields, status)) =
-                decode_object(value, &mut a.status, &mut d, ("", "status", "models.AlertStatus"))
+            && let Some((fields, status)) = decode_object(
+                value,
+                &mut a.status,
+                &mut d,
+                ("", "status", "models.AlertStatus"),
+            )
         {
             for (k, v) in fields {
                 if field_is(k, "inhibitedBy") {
-                    decode_string_list(v, &mut status.inhibited_by, &mut d, "AlertStatus", "status.inhibitedBy");
+                    decode_string_list(
+                        v,
+                        &mut status.inhibited_by,
+                        &mut d,
+                        "AlertStatus",
+                        "status.inhibitedBy",
+                    );
                 } else if field_is(k, "mutedBy") {
-                    decode_string_list(v, &mut status.muted_by, &mut d, "AlertStatus", "status.mutedBy");
+                    decode_string_list(
+                        v,
+                        &mut status.muted_by,
+                        &mut d,
+                        "AlertStatus",
+                        "status.mutedBy",
+                    );
                 } else if field_is(k, "silencedBy") {
-                    decode_string_list(v, &mut status.silenced_by, &mut d, "AlertStatus", "status.silencedBy");
+                    decode_string_list(
+                        v,
+                        &mut status.silenced_by,
+                        &mut d,
+                        "AlertStatus",
+                        "status.silencedBy",
+                    );
                 } else if field_is(k, "state") {
                     decode_string(v, &mut status.state, &mut d, "AlertStatus", "status.state");
                 }
@@ -406,16 +468,23 @@ fn decode_gettable_alert(members: &[(String, Value)]) -> Result<GettableAlert, S
     Ok(a)
 }
 
-fn decode_receivers(value: &Value, target: &mut Option<Vec<Option<Option<String>>>>, d: &mut Decoding) {
+fn decode_receivers(
+    value: &Value,
+    target: &mut Option<Vec<Option<Option<String>>>>,
+    d: &mut Decoding,
+) {
     match value {
         Value::Null => *target = None,
         Value::Array(items) => {
             let mut list = Vec::with_capacity(items.len());
             for item in items {
                 let mut slot: Option<Option<String>> = None;
-                if let Some((fields, name)) =
-                    decode_object(item, &mut slot, d, ("", "receivers", "models.ReceiverReference"))
-                {
+                if let Some((fields, name)) = decode_object(
+                    item,
+                    &mut slot,
+                    d,
+                    ("", "receivers", "models.ReceiverReference"),
+                ) {
                     for (k, v) in fields {
                         if field_is(k, "name") {
                             decode_string(v, name, d, "ReceiverReference", "receivers.name");
@@ -714,7 +783,8 @@ pub fn encode_alerts(alerts: Option<&[Option<GettableAlert>]>) -> String {
     out
 }
 
-/// The body of `POST /silences`.
+/// The body of `POST /silences` (as go-openapi's JSON producer, a
+/// `json.Encoder`, writes it: newline-terminated).
 pub fn encode_postable_silence(s: &PostableSilence) -> String {
     let mut out = String::from("{");
     if !s.id.is_empty() {
@@ -723,7 +793,7 @@ pub fn encode_postable_silence(s: &PostableSilence) -> String {
         out.push(',');
     }
     push_silence_members(&mut out, &s.silence);
-    out.push('}');
+    out.push_str("}\n");
     out
 }
 
@@ -747,7 +817,7 @@ pub fn encode_postable_alerts(alert: &PostableAlert) -> String {
     }
     out.push_str(",\"labels\":");
     push_label_set(&mut out, Some(&alert.labels));
-    out.push_str("}]");
+    out.push_str("}]\n");
     out
 }
 
@@ -767,7 +837,9 @@ mod tests {
     #[test]
     fn alerts_round_trip_as_amtool_prints_them() {
         let body = r#"[{"annotations":{"summary":"the \u003csum\u003e \u0026 more"},"endsAt":"2026-11-21T05:29:23.712Z","fingerprint":"8f14a41207c8456c","receivers":[{"name":"default"}],"startsAt":"2020-01-01T00:00:00.000+02:00","status":{"inhibitedBy":[],"silencedBy":[],"state":"active"},"updatedAt":"2026-11-21T05:24:23.712Z","generatorURL":"http://x/y","labels":{"severity":"warning","alertname":"test1"}}]"#;
-        let alerts = decode_gettable_alerts(&parse(body)).expect("decodes").expect("a list");
+        let alerts = decode_gettable_alerts(&parse(body))
+            .expect("decodes")
+            .expect("a list");
         assert_eq!(
             encode_alerts(Some(&alerts)),
             r#"[{"annotations":{"summary":"the \u003csum\u003e \u0026 more"},"endsAt":"2026-11-21T05:29:23.712Z","fingerprint":"8f14a41207c8456c","receivers":[{"name":"default"}],"startsAt":"2020-01-01T00:00:00.000+02:00","status":{"inhibitedBy":[],"mutedBy":null,"silencedBy":[],"state":"active"},"updatedAt":"2026-11-21T05:24:23.712Z","generatorURL":"http://x/y","labels":{"alertname":"test1","severity":"warning"}}]
@@ -806,14 +878,16 @@ mod tests {
 
     #[test]
     fn keys_match_case_insensitively_and_unknown_ones_are_ignored() {
-        let s = decode_postable_silence(&parse(r#"{"ID":"x","Comment":"c","extra":[1],"createdby":"me"}"#))
-            .expect("decodes");
+        let s = decode_postable_silence(&parse(
+            r#"{"ID":"x","Comment":"c","extra":[1],"createdby":"me"}"#,
+        ))
+        .expect("decodes");
         assert_eq!(s.id, "x");
         assert_eq!(s.silence.comment.as_deref(), Some("c"));
         assert_eq!(s.silence.created_by.as_deref(), Some("me"));
         assert_eq!(
             encode_postable_silence(&s),
-            r#"{"id":"x","comment":"c","createdBy":"me","endsAt":null,"matchers":null,"startsAt":null}"#
+            "{\"id\":\"x\",\"comment\":\"c\",\"createdBy\":\"me\",\"endsAt\":null,\"matchers\":null,\"startsAt\":null}\n"
         );
     }
 }

@@ -57,7 +57,10 @@ pub fn align(text: &str, padding: usize) -> String {
 impl Writer<'_> {
     /// Ends the current cell; returns the number of cells in its line.
     fn terminate_cell(&mut self, text: std::ops::Range<usize>) -> usize {
-        let width = self.input.get(text.clone()).map_or(0, |s| s.chars().count());
+        let width = self
+            .input
+            .get(text.clone())
+            .map_or(0, |s| s.chars().count());
         match self.lines.last_mut() {
             Some(line) => {
                 line.push(Cell { text, width });
@@ -91,7 +94,11 @@ impl Writer<'_> {
             line0 = this;
             let mut width = 0;
             while this < line1 && column + 1 < self.cells_in(this) {
-                let cell_width = self.lines.get(this).and_then(|l| l.get(column)).map_or(0, |c| c.width);
+                let cell_width = self
+                    .lines
+                    .get(this)
+                    .and_then(|l| l.get(column))
+                    .map_or(0, |c| c.width);
                 width = width.max(cell_width + self.padding);
                 this += 1;
             }
@@ -109,9 +116,12 @@ impl Writer<'_> {
 
     fn write_lines(&mut self, line0: usize, line1: usize) {
         for i in line0..line1 {
-            let Some(line) = self.lines.get(i) else { continue };
+            let Some(line) = self.lines.get(i) else {
+                continue;
+            };
             for (j, cell) in line.iter().enumerate() {
-                self.out.push_str(self.input.get(cell.text.clone()).unwrap_or_default());
+                self.out
+                    .push_str(self.input.get(cell.text.clone()).unwrap_or_default());
                 if let Some(&column_width) = self.widths.get(j) {
                     for _ in cell.width..column_width {
                         self.out.push(' ');
@@ -128,12 +138,77 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::align;
+    use crate::client::go_oracle;
+
+    /// Random tables (ragged rows, empty cells, lines without tabs,
+    /// multi-byte characters) aligned by Go's tabwriter and by the clone.
+    #[test]
+    fn random_tables_match_go() {
+        let program = r#"package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"text/tabwriter"
+)
+
+func main() {
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		in, _ := strconv.Unquote(sc.Text())
+		w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprint(w, in)
+		w.Flush()
+		fmt.Print("\x00\n")
+	}
+}
+"#;
+        let pieces = ["", "a", "bb", "ccc", "dddddd", "é", "日本", "x y"];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut cases = Vec::new();
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next(7) {
+                for _ in 0..next(5) {
+                    text.push_str(pieces[next(pieces.len())]);
+                    text.push(if next(9) == 0 { '\u{b}' } else { '\t' });
+                }
+                text.push_str(pieces[next(pieces.len())]);
+                text.push(if next(11) == 0 { '\u{c}' } else { '\n' });
+            }
+            if next(3) == 0 {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            cases.push(text);
+        }
+        let input: String = cases
+            .iter()
+            .map(|c| format!("{}\n", tocsin_model::goquote::go_quote(c)))
+            .collect();
+        let Some(output) = go_oracle::run(program, &input) else {
+            return;
+        };
+        let expected: Vec<&str> = output.split("\u{0}\n").collect();
+        for (case, want) in cases.iter().zip(expected) {
+            assert_eq!(align(case, 2), want, "input {case:?}");
+        }
+    }
 
     // Expected outputs produced with Go 1.19's text/tabwriter
     // (NewWriter(&buf, 0, 0, 2, ' ', 0)) on the same inputs.
     #[test]
     fn table_with_trailing_tabs_pads_every_column() {
-        let input = "Alertname\tStarts At\tSummary\tState\t\ntest1\t2024-01-01 00:00:00 UTC\t\tactive\t\n";
+        let input =
+            "Alertname\tStarts At\tSummary\tState\t\ntest1\t2024-01-01 00:00:00 UTC\t\tactive\t\n";
         assert_eq!(
             align(input, 2),
             "Alertname  Starts At                Summary  State   \ntest1      2024-01-01 00:00:00 UTC           active  \n"
@@ -147,7 +222,10 @@ mod tests {
 
     #[test]
     fn a_line_without_tabs_ends_the_column_block() {
-        assert_eq!(align("a\tb\t\nplain\nlonger\tc\t\n", 2), "a  b  \nplain\nlonger  c  \n");
+        assert_eq!(
+            align("a\tb\t\nplain\nlonger\tc\t\n", 2),
+            "a  b  \nplain\nlonger  c  \n"
+        );
     }
 
     #[test]
@@ -157,7 +235,10 @@ mod tests {
 
     #[test]
     fn nested_blocks_have_their_own_widths() {
-        assert_eq!(align("a\tb\tc\t\nlong\t\nx\ty\tzz\t\n", 2), "a     b  c  \nlong  \nx     y  zz  \n");
+        assert_eq!(
+            align("a\tb\tc\t\nlong\t\nx\ty\tzz\t\n", 2),
+            "a     b  c  \nlong  \nx     y  zz  \n"
+        );
     }
 
     #[test]

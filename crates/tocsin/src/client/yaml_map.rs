@@ -17,7 +17,10 @@ pub struct Entry {
 fn short_tag(doc: &Document, id: NodeId) -> (String, Option<String>) {
     match doc.node(id).map(|n| &n.kind) {
         Some(NodeKind::Scalar(s)) => {
-            let tag = s.tag.clone().unwrap_or_else(|| s.resolve().tag().to_owned());
+            let tag = s
+                .tag
+                .clone()
+                .unwrap_or_else(|| s.resolve().tag().to_owned());
             (tag, Some(s.value.clone()))
         }
         Some(NodeKind::Sequence(_)) => ("!!seq".to_owned(), None),
@@ -69,7 +72,11 @@ pub fn parse(text: &str) -> Result<Document, String> {
 /// A mapping node's entries (key text, value node); `into` names the Go
 /// type for the type error when the node is not a mapping. `null` and an
 /// absent node have no entries.
-pub fn mapping(doc: &Document, node: Option<NodeId>, into: &str) -> Result<Vec<(String, NodeId)>, String> {
+pub fn mapping(
+    doc: &Document,
+    node: Option<NodeId>,
+    into: &str,
+) -> Result<Vec<(String, NodeId)>, String> {
     let Some(node) = node.map(|n| resolve(doc, n)) else {
         return Ok(Vec::new());
     };
@@ -81,7 +88,8 @@ pub fn mapping(doc: &Document, node: Option<NodeId>, into: &str) -> Result<Vec<(
     members
         .into_iter()
         .map(|(k, v)| {
-            let key = scalar_text(doc, k).ok_or_else(|| unmarshal_errors(&[type_error(doc, k, "string")]))?;
+            let key = scalar_text(doc, k)
+                .ok_or_else(|| unmarshal_errors(&[type_error(doc, k, "string")]))?;
             Ok((key, v))
         })
         .collect()
@@ -103,7 +111,10 @@ pub fn entries(text: &str, into: &str) -> Result<Vec<Entry>, String> {
     let doc = parse(text)?;
     let mut out = Vec::new();
     for (key, v) in mapping(&doc, doc.root(), into)? {
-        out.push(Entry { key, value: string_value(&doc, v) });
+        out.push(Entry {
+            key,
+            value: string_value(&doc, v),
+        });
     }
     Ok(out)
 }
@@ -126,7 +137,11 @@ pub fn string_map(text: &str) -> Result<Vec<(String, String)>, String> {
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() { Ok(map) } else { Err(unmarshal_errors(&errors)) }
+    if errors.is_empty() {
+        Ok(map)
+    } else {
+        Err(unmarshal_errors(&errors))
+    }
 }
 
 #[cfg(test)]
@@ -139,7 +154,10 @@ mod tests {
     fn decodes_like_yaml_v2() {
         assert_eq!(
             string_map("id: id1\nurl: url1\n").expect("valid"),
-            vec![("id".to_owned(), "id1".to_owned()), ("url".to_owned(), "url1".to_owned())]
+            vec![
+                ("id".to_owned(), "id1".to_owned()),
+                ("url".to_owned(), "url1".to_owned())
+            ]
         );
         assert_eq!(
             string_map("BAD").unwrap_err(),
@@ -150,6 +168,9 @@ mod tests {
             "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into string\n  line 3: cannot unmarshal !!map into string"
         );
         assert_eq!(string_map("").expect("empty"), vec![]);
-        assert_eq!(string_map("a: ~\n").expect("null"), vec![("a".to_owned(), String::new())]);
+        assert_eq!(
+            string_map("a: ~\n").expect("null"),
+            vec![("a".to_owned(), String::new())]
+        );
     }
 }

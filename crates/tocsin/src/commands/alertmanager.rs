@@ -19,7 +19,11 @@ use crate::server::settings::{ClusterFlags, Settings, SettingsError};
 #[derive(Debug, Args)]
 pub struct AlertmanagerArgs {
     /// Alertmanager configuration file name.
-    #[arg(long = "config.file", value_name = "FILE", default_value = "alertmanager.yml")]
+    #[arg(
+        long = "config.file",
+        value_name = "FILE",
+        default_value = "alertmanager.yml"
+    )]
     pub config_file: PathBuf,
 
     /// Base path for data storage (tocsin keeps silences and the
@@ -38,11 +42,21 @@ pub struct AlertmanagerArgs {
 
     /// Maximum number of silences, including expired silences. If negative
     /// or zero, no limit is set.
-    #[arg(long = "silences.max-silences", value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    #[arg(
+        long = "silences.max-silences",
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub silences_max_silences: i64,
 
     /// Maximum silence size in bytes. If negative or zero, no limit is set.
-    #[arg(long = "silences.max-silence-size-bytes", value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    #[arg(
+        long = "silences.max-silence-size-bytes",
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub silences_max_silence_size_bytes: i64,
 
     /// Enable logging silences (accepted; tocsin logs silence changes at
@@ -56,7 +70,12 @@ pub struct AlertmanagerArgs {
 
     /// Maximum number of alerts per alertname. If negative or zero, no limit
     /// is set.
-    #[arg(long = "alerts.per-alertname-limit", value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    #[arg(
+        long = "alerts.per-alertname-limit",
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub alerts_per_alertname_limit: i64,
 
     /// Interval between maintenance of aggregation groups in the dispatcher.
@@ -69,7 +88,11 @@ pub struct AlertmanagerArgs {
 
     /// Addresses on which to expose metrics and the web interface
     /// (repeatable).
-    #[arg(long = "web.listen-address", value_name = "ADDRESS", default_value = ":9093")]
+    #[arg(
+        long = "web.listen-address",
+        value_name = "ADDRESS",
+        default_value = ":9093"
+    )]
     pub web_listen_address: Vec<String>,
 
     /// Use systemd socket activation listeners instead of port listeners
@@ -92,7 +115,12 @@ pub struct AlertmanagerArgs {
 
     /// Maximum number of GET requests processed concurrently. If negative or
     /// zero, the limit is the number of CPUs or 8, whichever is larger.
-    #[arg(long = "web.get-concurrency", value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    #[arg(
+        long = "web.get-concurrency",
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     pub web_get_concurrency: i64,
 
     /// Timeout for HTTP requests. If negative or zero, no timeout is set.
@@ -100,16 +128,28 @@ pub struct AlertmanagerArgs {
     pub web_timeout: i64,
 
     /// The ratio of reserved memory (accepted for compatibility; unused).
-    #[arg(long = "auto-gomemlimit.ratio", value_name = "RATIO", default_value_t = 0.9)]
+    #[arg(
+        long = "auto-gomemlimit.ratio",
+        value_name = "RATIO",
+        default_value_t = 0.9
+    )]
     pub auto_gomemlimit_ratio: f64,
 
     /// Listen address for cluster. Set to empty string to disable HA mode
     /// (tocsin always runs as a single instance; see the log at start).
-    #[arg(long = "cluster.listen-address", value_name = "ADDRESS", default_value = "0.0.0.0:9094")]
+    #[arg(
+        long = "cluster.listen-address",
+        value_name = "ADDRESS",
+        default_value = "0.0.0.0:9094"
+    )]
     pub cluster_listen_address: String,
 
     /// Explicit address to advertise in cluster.
-    #[arg(long = "cluster.advertise-address", value_name = "ADDRESS", default_value = "")]
+    #[arg(
+        long = "cluster.advertise-address",
+        value_name = "ADDRESS",
+        default_value = ""
+    )]
     pub cluster_advertise_address: String,
 
     /// Explicit name of the peer, rather than generating a random one.

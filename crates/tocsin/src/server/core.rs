@@ -199,7 +199,12 @@ impl Core {
         self.current().stop().await;
         let generation = Arc::new(Generation::start(blueprint, &self.shared).await);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = generation;
-        telemetry::record_reload_success(&self.metrics, &file_text, counts, self.shared.clock.now());
+        telemetry::record_reload_success(
+            &self.metrics,
+            &file_text,
+            counts,
+            self.shared.clock.now(),
+        );
         Ok(())
     }
 
@@ -253,7 +258,9 @@ impl Core {
                     continue;
                 }
                 let suppressed = muted
-                    || self.status_at(&generation, &alert.labels().to_label_set(), now).state
+                    || self
+                        .status_at(&generation, &alert.labels().to_label_set(), now)
+                        .state
                         == AlertState::Suppressed;
                 seen.insert(fp, suppressed);
             }

@@ -92,7 +92,11 @@ pub fn settings(config: Option<&HttpClientConfig>) -> Result<HttpClientSettings,
         }
     };
     let proxy = ProxySettings {
-        proxy_url: c.proxy_url.as_ref().map(|u| u.0.to_string()).filter(|u| !u.is_empty()),
+        proxy_url: c
+            .proxy_url
+            .as_ref()
+            .map(|u| u.0.to_string())
+            .filter(|u| !u.is_empty()),
         no_proxy: Some(c.no_proxy.clone()).filter(|s| !s.is_empty()),
         proxy_from_environment: c.proxy_from_environment,
         proxy_connect_header: c
@@ -114,7 +118,11 @@ pub fn settings(config: Option<&HttpClientConfig>) -> Result<HttpClientSettings,
         .map(|(name, header)| HttpHeader {
             name: name.clone(),
             values: header.values.clone(),
-            secrets: header.secrets.iter().map(|s| s.expose().to_owned()).collect(),
+            secrets: header
+                .secrets
+                .iter()
+                .map(|s| s.expose().to_owned())
+                .collect(),
             files: header.files.iter().map(PathBuf::from).collect(),
         })
         .collect();
@@ -146,7 +154,9 @@ mod tests {
 
     #[test]
     fn defaults_follow_upstream() {
-        let c = load("route: {receiver: r}\nreceivers:\n- name: r\n  webhook_configs: [{url: 'http://x/'}]\n");
+        let c = load(
+            "route: {receiver: r}\nreceivers:\n- name: r\n  webhook_configs: [{url: 'http://x/'}]\n",
+        );
         let s = settings(webhook_http(&c)).unwrap();
         assert_eq!(s, HttpClientSettings::default());
     }

@@ -131,18 +131,19 @@ pub fn build(receiver: &Receiver, env: &IntegrationEnv) -> Result<BuiltReceiver,
     for (index, config) in receiver.webhook_configs.iter().enumerate() {
         webhook(&receiver.name, index, config, env, &mut built)?;
     }
-    let mut not_implemented = |integration: &'static str, send_resolved: &mut dyn Iterator<Item = bool>| {
-        for (index, send_resolved) in send_resolved.enumerate() {
-            let reason = format!("integration {integration:?} is not implemented yet");
-            built.unavailable.insert(reason.clone());
-            built.notifiers.push(Arc::new(UnavailableNotifier {
-                integration,
-                index,
-                send_resolved,
-                reason,
-            }));
-        }
-    };
+    let mut not_implemented =
+        |integration: &'static str, send_resolved: &mut dyn Iterator<Item = bool>| {
+            for (index, send_resolved) in send_resolved.enumerate() {
+                let reason = format!("integration {integration:?} is not implemented yet");
+                built.unavailable.insert(reason.clone());
+                built.notifiers.push(Arc::new(UnavailableNotifier {
+                    integration,
+                    index,
+                    send_resolved,
+                    reason,
+                }));
+            }
+        };
     macro_rules! unimplemented_lists {
         ($($field:ident => $name:literal),* $(,)?) => {
             $(not_implemented($name, &mut receiver.$field.iter().map(|c| c.send_resolved));)*
@@ -189,4 +190,83 @@ pub fn build_all<'a>(
         out.insert(receiver.name.clone(), build(receiver, env)?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tocsin_alerting::flush::FlushContext;
+
+    fn receiver(yaml_receivers: &str) -> Receiver {
+        let yaml = format!("route: {{receiver: r}}\nreceivers:\n{yaml_receivers}");
+        match tocsin_config::load_str(&yaml, "t.yml") {
+            Ok(loaded) => loaded.config.receivers[0].clone(),
+            Err(e) => panic!("{}", e.first_upstream_message()),
+        }
+    }
+
+    fn ctx() -> NotifyContext {
+        NotifyContext {
+            flush: FlushContext {
+                now: jiff::Timestamp::UNIX_EPOCH,
+                group_key: "{}:{}".into(),
+                group_labels: Default::default(),
+                route_labels: Default::default(),
+                receiver: "r".into(),
+                route_id: "{}".into(),
+                group_interval: Duration::from_secs(1),
+                repeat_interval: Duration::from_secs(1),
+                mute_time_intervals: Vec::new(),
+                active_time_intervals: Vec::new(),
+                timeout: Duration::from_secs(10),
+            },
+            notification_reason: "first notification".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_entry_gets_a_notifier_and_unsupported_ones_fail_clearly() {
+        let r = receiver(
+            "- name: r\n  webhook_configs:\n  - url: 'http://127.0.0.1:9/a'\n  - url: 'http://127.0.0.1:9/b'\n    send_resolved: false\n    http_config: {oauth2: {client_id: a, client_secret: b, token_url: 'http://t/'}}\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#x'\n",
+        );
+        let built = build(&r, &IntegrationEnv::new("http://am")).unwrap();
+        let described: Vec<(String, usize, bool)> = built
+            .notifiers
+            .iter()
+            .map(|n| (n.integration().to_owned(), n.index(), n.send_resolved()))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                ("webhook".to_owned(), 0, true),
+                ("webhook".to_owned(), 1, false),
+                ("slack".to_owned(), 0, false),
+            ]
+        );
+        assert_eq!(
+            built.unavailable.iter().cloned().collect::<Vec<_>>(),
+            [
+                "integration \"slack\" is not implemented yet",
+                "webhook: http_config: oauth2 is not supported by tocsin yet",
+            ]
+        );
+        let err = built.notifiers[2].notify(&ctx(), &[]).await.unwrap_err();
+        assert!(!err.retry);
+        assert_eq!(err.reason, FailureReason::Other);
+        assert_eq!(err.message, "integration \"slack\" is not implemented yet");
+    }
+
+    #[test]
+    fn unreferenced_receivers_are_skipped() {
+        let yaml = "route: {receiver: a}\nreceivers:\n- name: a\n- name: b\n  webhook_configs: [{url: 'http://x/'}]\n";
+        let config = tocsin_config::load_str(yaml, "t.yml").unwrap().config;
+        let used: BTreeSet<&str> = ["a"].into_iter().collect();
+        let built = build_all(&config.receivers, &used, &IntegrationEnv::new("http://am")).unwrap();
+        assert_eq!(built.keys().collect::<Vec<_>>(), ["a"]);
+        assert!(
+            built["a"].notifiers.is_empty(),
+            "a receiver without integrations is a no-op"
+        );
+    }
 }

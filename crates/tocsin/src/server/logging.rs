@@ -32,7 +32,10 @@ pub enum LogFormat {
 }
 
 /// Install the process-wide logger (once, at start).
-pub fn install(max: Level, format: LogFormat) -> Result<(), tracing::subscriber::SetGlobalDefaultError> {
+pub fn install(
+    max: Level,
+    format: LogFormat,
+) -> Result<(), tracing::subscriber::SetGlobalDefaultError> {
     tracing::subscriber::set_global_default(Logger {
         max,
         format,
@@ -225,7 +228,11 @@ impl Line {
             out.push(':');
             match value {
                 Value::Text(s) => json_string(&mut out, s),
-                Value::Raw(s) if s.parse::<f64>().is_ok_and(f64::is_finite) || s == "true" || s == "false" => {
+                Value::Raw(s)
+                    if s.parse::<f64>().is_ok_and(f64::is_finite)
+                        || s == "true"
+                        || s == "false" =>
+                {
                     out.push_str(s)
                 }
                 Value::Raw(s) => json_string(&mut out, s),
@@ -241,9 +248,18 @@ impl Line {
 fn logfmt_value(s: &str) -> String {
     let needs_quotes = s.is_empty()
         || s.chars().any(|c| {
-            c == ' ' || c == '=' || c == '"' || c.is_control() || c.is_whitespace() || c == '\u{fffd}'
+            c == ' '
+                || c == '='
+                || c == '"'
+                || c.is_control()
+                || c.is_whitespace()
+                || c == '\u{fffd}'
         });
-    if needs_quotes { go_quote(s) } else { s.to_owned() }
+    if needs_quotes {
+        go_quote(s)
+    } else {
+        s.to_owned()
+    }
 }
 
 /// A JSON string as slog writes it (no HTML escaping).

@@ -304,9 +304,8 @@ impl Settings {
 fn validate_cluster(c: ClusterFlags) -> Result<ClusterSettings, SettingsError> {
     if let Some(path) = &c.tls_config {
         // Upstream reads it even when HA is disabled.
-        std::fs::metadata(path).map_err(|e| {
-            SettingsError::ClusterTls(format!("open {}: {e}", path.display()))
-        })?;
+        std::fs::metadata(path)
+            .map_err(|e| SettingsError::ClusterTls(format!("open {}: {e}", path.display())))?;
     }
     if c.listen_address.is_empty() {
         return Ok(ClusterSettings {
@@ -371,7 +370,10 @@ mod tests {
                 port: 9093
             })
         );
-        assert_eq!(split_host_port("[::1]:80").map(|a| a.host), Ok("::1".into()));
+        assert_eq!(
+            split_host_port("[::1]:80").map(|a| a.host),
+            Ok("::1".into())
+        );
         assert_eq!(split_host_port("localhost"), Err("missing port in address"));
         assert_eq!(split_host_port("::1:80"), Err("too many colons in address"));
         assert_eq!(split_host_port("host:http"), Err("invalid port"));

@@ -32,7 +32,10 @@ impl PipelineMetrics for PipelineTelemetry {
     fn request_completed(&self, integration: &str, latency: Duration, failed: bool) {
         self.0.notification_requests.with(&[integration]).inc();
         if failed {
-            self.0.notification_requests_failed.with(&[integration]).inc();
+            self.0
+                .notification_requests_failed
+                .with(&[integration])
+                .inc();
         }
         self.0
             .notification_latency_seconds

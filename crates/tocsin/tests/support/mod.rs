@@ -463,12 +463,10 @@ impl Server {
     /// The value of a metric series (`name` or `name{labels}` as exposed).
     pub fn metric(&self, series: &str) -> Option<f64> {
         let text = self.get("/metrics").body;
-        text.lines()
-            .filter(|l| !l.starts_with('#'))
-            .find_map(|l| {
-                let (name, value) = l.rsplit_once(' ')?;
-                (name == series).then(|| value.parse().ok()).flatten()
-            })
+        text.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+            let (name, value) = l.rsplit_once(' ')?;
+            (name == series).then(|| value.parse().ok()).flatten()
+        })
     }
 
     /// Polls `/metrics` until `series` has `value`, at most `limit`;
@@ -563,10 +561,13 @@ pub fn at(t0: Instant, seconds: f64) {
 /// A scenario's verdict: `Err` carries a readable explanation.
 pub type Outcome = Result<(), String>;
 
+/// A named scenario for [`run_concurrently`].
+pub type Scenario = (&'static str, fn() -> Outcome);
+
 /// Runs independent scenarios on their own threads and fails with every
 /// failing scenario's explanation (tests stay short on a 2-core machine
 /// because the scenarios mostly wait).
-pub fn run_concurrently(scenarios: Vec<(&'static str, fn() -> Outcome)>) {
+pub fn run_concurrently(scenarios: Vec<Scenario>) {
     let handles: Vec<_> = scenarios
         .into_iter()
         .map(|(name, f)| (name, thread::spawn(f)))

@@ -1,0 +1,3 @@
+module tocsin.invalid/templateoracle
+
+go 1.19

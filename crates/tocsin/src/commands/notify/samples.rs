@@ -1,0 +1,156 @@
+//! The alerts used when no `--alerts` file is given: realistic sample
+//! alerts for `notify render` (labels that actually route to the receiver,
+//! so templates using `.GroupLabels` or `.CommonLabels` show real values)
+//! and the clearly marked test alert `notify test` sends. Also
+//! `--status`, which forces every alert firing or resolved.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tocsin_alerting::alert::{Alert, Time};
+use tocsin_config::GroupBy;
+use tocsin_model::LabelSet;
+
+use super::scenario::Routing;
+
+/// `alertname` of the alert `notify test` sends.
+pub const TEST_ALERT_NAME: &str = "TocsinTestNotification";
+/// `summary` annotation of the alert `notify test` sends.
+pub const TEST_SUMMARY: &str = "Test notification sent by tocsin notify test";
+
+/// `--status`: force every alert into one state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForcedStatus {
+    Firing,
+    Resolved,
+}
+
+/// Two firing alerts, differing only by `instance`, that reach the
+/// receiver's first route.
+pub fn sample_alerts(routing: &Routing, now: Timestamp) -> Vec<Alert> {
+    let node = routing.fallback_route();
+    let mut labels: LabelSet = [
+        ("alertname", "SampleAlert"),
+        ("severity", "warning"),
+        ("job", "node"),
+    ]
+    .into_iter()
+    .collect();
+    for (name, value) in routing.labels_reaching(node).iter() {
+        labels.insert(name, value);
+    }
+    if let GroupBy::Labels(names) = &node.options().group_by {
+        for name in names {
+            if !labels.contains(name) {
+                labels.insert(name.clone(), format!("sample-{name}"));
+            }
+        }
+    }
+    let receiver = &routing.receiver;
+    ["host-1:9100", "host-2:9100"]
+        .into_iter()
+        .map(|instance| {
+            let mut labels = labels.clone();
+            labels.insert("instance", instance);
+            let annotations: LabelSet = [
+                (
+                    "summary".to_owned(),
+                    format!("Sample alert on {instance} for receiver {receiver}"),
+                ),
+                (
+                    "description".to_owned(),
+                    "A sample alert made up by tocsin notify render.".to_owned(),
+                ),
+            ]
+            .into_iter()
+            .collect();
+            Alert {
+                labels,
+                annotations,
+                starts_at: Time::utc(ago(now, 15 * 60)),
+                ends_at: Time::ZERO,
+                generator_url: "http://prometheus.example:9090/graph?g0.expr=up+%3D%3D+0".into(),
+                updated_at: Time::utc(now),
+                timeout: false,
+            }
+        })
+        .collect()
+}
+
+/// The one alert `notify test` sends: `alertname="TocsinTestNotification"`
+/// plus the labels that route to the receiver, with a summary saying what
+/// it is.
+pub fn test_alert(routing: &Routing, now: Timestamp) -> Alert {
+    let mut labels = routing.labels_reaching(routing.fallback_route());
+    labels.insert("alertname", TEST_ALERT_NAME);
+    let annotations: LabelSet = [
+        ("summary".to_owned(), TEST_SUMMARY.to_owned()),
+        (
+            "description".to_owned(),
+            format!(
+                "A test of receiver {:?}. It resolves by itself; no action is needed.",
+                routing.receiver
+            ),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    Alert {
+        labels,
+        annotations,
+        starts_at: Time::utc(now),
+        ends_at: Time::ZERO,
+        generator_url: String::new(),
+        updated_at: Time::utc(now),
+        timeout: false,
+    }
+}
+
+/// Every alert firing (no end) or resolved (ended a minute ago, or at its
+/// own end when that is already past).
+pub fn force_status(alerts: &mut [Alert], status: ForcedStatus, now: Timestamp) {
+    for alert in alerts {
+        match status {
+            ForcedStatus::Firing => alert.ends_at = Time::ZERO,
+            ForcedStatus::Resolved => {
+                if !alert.resolved_at(now) {
+                    let end = ago(now, 60).max(alert.starts_at.instant);
+                    alert.ends_at = Time::utc(end);
+                }
+            }
+        }
+    }
+}
+
+fn ago(now: Timestamp, seconds: u64) -> Timestamp {
+    now.checked_sub(Duration::from_secs(seconds)).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(ends_at: Time) -> Alert {
+        Alert {
+            labels: [("a", "1")].into_iter().collect(),
+            annotations: LabelSet::new(),
+            starts_at: Time::utc("2026-01-01T10:00:00Z".parse().unwrap()),
+            ends_at,
+            generator_url: String::new(),
+            updated_at: Time::ZERO,
+            timeout: false,
+        }
+    }
+
+    #[test]
+    fn forcing_status_resolves_or_revives() {
+        let now: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();
+        let past = Time::utc("2026-01-01T11:00:00Z".parse().unwrap());
+        let mut alerts = vec![alert(Time::ZERO), alert(past)];
+        force_status(&mut alerts, ForcedStatus::Resolved, now);
+        assert!(alerts.iter().all(|a| a.resolved_at(now)));
+        assert_eq!(alerts[1].ends_at, past, "an end already past is kept");
+        force_status(&mut alerts, ForcedStatus::Firing, now);
+        assert!(alerts.iter().all(|a| !a.resolved_at(now)));
+    }
+}
