@@ -285,7 +285,9 @@ fn gc_removals_leave_the_file_at_compaction() {
         ))
         .unwrap();
     // The file held the doomed and the kept record: twice the live state,
-    // so the writer compacted it down to the kept one.
+    // so the writer compacted it down to the kept one (compaction follows
+    // the write that acknowledged `kept`; closing waits for it).
+    opened.file.close().unwrap();
     let records = raw_silences(dir.path());
     let ids: Vec<&str> = records
         .iter()
@@ -423,6 +425,7 @@ fn a_closed_file_refuses_silence_changes() {
         matches!(refused, Err(SilenceError::Persist(_))),
         "{refused:?}"
     );
+    assert_eq!(opened.store.len(), 2, "the refused change stays in memory");
     drop(opened);
     let reopened = open_silences(dir.path(), clock);
     let ids: Vec<String> = reopened
@@ -510,4 +513,23 @@ async fn durable_writes_are_fast() {
         5000.0 / elapsed.as_secs_f64()
     );
     assert_eq!(nflog.len(), 5000);
+}
+
+#[test]
+fn unreadable_state_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(SILENCES_FILE)).unwrap();
+    let err = persist::open_silences(
+        dir.path(),
+        SilencesOptions::default(),
+        Clock::system(),
+        &PersistOptions::default(),
+    )
+    .unwrap_err();
+    let path = dir.path().join(SILENCES_FILE);
+    assert!(
+        err.to_string()
+            .starts_with(&format!("read {}", path.display())),
+        "{err}"
+    );
 }

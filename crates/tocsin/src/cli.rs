@@ -10,8 +10,8 @@ pub use crate::commands::alert::AlertArgs;
 pub use crate::commands::alertmanager::AlertmanagerArgs;
 pub use crate::commands::inspect::InspectArgs;
 pub use crate::commands::notify::NotifyArgs;
-pub use crate::commands::template::TemplateArgs;
 pub use crate::commands::silence::SilenceArgs;
+pub use crate::commands::template::TemplateArgs;
 
 #[derive(Debug, Parser)]
 #[command(

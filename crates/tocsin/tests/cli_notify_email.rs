@@ -133,15 +133,26 @@ fn rendered_email_is_the_message_notify_test_delivers() {
     render.extend(["-o".to_owned(), "json".to_owned()]);
     let render: Vec<&str> = render.iter().map(String::as_str).collect();
     let output = run(&render);
-    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
     let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
     let message = &v["notifications"][0]["integrations"][0]["messages"][0];
     assert_eq!(message["type"], "email");
     assert_eq!(message["smarthost"], smarthost.as_str());
     assert_eq!(message["from"], "am@example.com");
-    assert_eq!(message["to"], serde_json::json!(["ops@example.com", "second@example.com"]));
+    assert_eq!(
+        message["to"],
+        serde_json::json!(["ops@example.com", "second@example.com"])
+    );
     let rendered = message["message"].as_str().unwrap().to_owned();
-    assert!(rendered.contains("Subject: [FIRING:1] DiskFull (db1 critical)\r\n"), "{rendered}");
+    assert!(
+        rendered.contains("Subject: [FIRING:1] DiskFull (db1 critical)\r\n"),
+        "{rendered}"
+    );
     assert!(rendered.contains("X-Team: storage\r\n"), "{rendered}");
     assert!(
         delivered.recv_timeout(Duration::from_millis(200)).is_err(),
@@ -151,7 +162,12 @@ fn rendered_email_is_the_message_notify_test_delivers() {
     let test: Vec<String> = args("test");
     let test: Vec<&str> = test.iter().map(String::as_str).collect();
     let output = run(&test);
-    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
     assert!(
         stdout(&output).contains(&format!("email[0] (SMTP {smarthost}): ok\n")),
         "{}",
@@ -164,7 +180,7 @@ fn rendered_email_is_the_message_notify_test_delivers() {
         delivered
             .commands
             .iter()
-            .any(|c| c.eq_ignore_ascii_case("MAIL FROM:<am@example.com>") || c.starts_with("MAIL FROM:<am@example.com>")),
+            .any(|c| c.starts_with("MAIL FROM:<am@example.com>")),
         "{:?}",
         delivered.commands
     );

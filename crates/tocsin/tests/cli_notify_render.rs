@@ -425,3 +425,36 @@ fn rendered_slack_message_is_what_notify_test_sends() {
     assert!(text.contains("=== slack[0] ===\nPOST <secret>\n"), "{text}");
     assert!(!text.contains("XYZ"), "{text}");
 }
+
+#[test]
+fn credential_headers_are_masked_unless_asked() {
+    let files = Files::new();
+    let config = files.write(
+        "alertmanager.yml",
+        "route:\n  receiver: pager\nreceivers:\n  - name: pager\n    opsgenie_configs:\n      - api_key: topsecretkey\n        api_url: http://127.0.0.1:9/\n",
+    );
+    let alerts = files.write("alerts.json", ALERTS);
+    let mut args = vec![
+        "notify",
+        "render",
+        "--config.file",
+        config.to_str().unwrap(),
+        "--receiver",
+        "pager",
+        "--alerts",
+        alerts.to_str().unwrap(),
+    ];
+    let output = run(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("\nAuthorization: GenieKey <secret>\n"),
+        "{text}"
+    );
+    assert!(!text.contains("topsecretkey"), "{text}");
+
+    // Integrations never hand credentials in headers to the preview.
+    args.push("--show-secrets");
+    let text = stdout(&run(&args));
+    assert!(!text.contains("topsecretkey"), "{text}");
+}

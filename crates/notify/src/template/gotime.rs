@@ -89,6 +89,15 @@ impl GoTime {
         }
     }
 
+    /// The instant with the offset in effect in its location.
+    pub fn as_alert_time(&self) -> Time {
+        let (_, offset) = self.location.lookup(self.instant);
+        Time {
+            instant: self.instant,
+            offset: Offset::from_seconds(offset).unwrap_or(Offset::UTC),
+        }
+    }
+
     /// `time.Now()`: the local zone plus a monotonic reading.
     pub fn now() -> GoTime {
         static START: OnceLock<std::time::Instant> = OnceLock::new();
@@ -348,6 +357,14 @@ impl GoTime {
         result.instant = self.add_nanos(nanos).instant;
         result
     }
+}
+
+/// The number behind a `time.Month` or `time.Weekday` (their JSON form).
+pub(super) fn enum_number(object: &dyn Object) -> Option<usize> {
+    if let Some(month) = object.downcast_ref::<GoMonth>() {
+        return Some(month.0);
+    }
+    object.downcast_ref::<GoWeekday>().map(|d| d.0)
 }
 
 /// `time.Month`: prints as its English name.

@@ -12,8 +12,9 @@ use tocsin_alerting::alert::AlertStatus;
 use tocsin_gotemplate::{FuncError, GoType, List, Object, Repr, Signature, Value};
 use tocsin_model::LabelSet;
 
-use super::gotime::GoTime;
+use super::gotime::{GoDurationValue, GoTime};
 use crate::data::{TemplateAlert, TemplateData};
+use crate::gojson::{GoJson, write_string, write_string_map};
 
 pub(super) const KV_TYPE: &str = "template.KV";
 pub(super) const STRINGS_TYPE: &str = "template.Strings";
@@ -63,10 +64,7 @@ impl Object for DataObject {
         Some(match name {
             "Receiver" => Value::from(d.receiver.as_str()),
             "Status" => Value::from(d.status.as_str()),
-            "Alerts" => Value::object(AlertsObject {
-                data: d.clone(),
-                subset: AlertSubset::All,
-            }),
+            "Alerts" => Value::object(AlertsObject(d.clone())),
             "NotificationReason" => Value::from(d.notification_reason.as_str()),
             "GroupLabels" => self.kv(KvField::Group),
             "CommonLabels" => self.kv(KvField::CommonLabels),
@@ -78,27 +76,17 @@ impl Object for DataObject {
     }
 }
 
-#[derive(Clone, Copy)]
-enum AlertSubset {
-    All,
-}
-
 /// `template.Alerts`: a named slice with `Firing` and `Resolved`.
-struct AlertsObject {
-    data: Arc<TemplateData>,
-    subset: AlertSubset,
-}
+struct AlertsObject(Arc<TemplateData>);
 
 impl AlertsObject {
     fn alerts(&self) -> &[TemplateAlert] {
-        match self.subset {
-            AlertSubset::All => &self.data.alerts,
-        }
+        &self.0.alerts
     }
 
     fn list(&self) -> Vec<Value> {
         (0..self.alerts().len())
-            .map(|i| alert_value(&self.data, i))
+            .map(|i| alert_value(&self.0, i))
             .collect()
     }
 
@@ -109,7 +97,7 @@ impl AlertsObject {
             .iter()
             .enumerate()
             .filter(|(_, a)| a.status == status)
-            .map(|(i, _)| alert_value(&self.data, i))
+            .map(|(i, _)| alert_value(&self.0, i))
             .collect();
         Value::List(List::typed(GoType::Named(Arc::from(ALERT_TYPE)), items))
     }
@@ -533,4 +521,77 @@ impl Object for StringsObject {
                 .collect(),
         )
     }
+}
+
+/// Appends Go's `json.Marshal` output for one of this crate's objects
+/// (Alertmanager's types with their JSON field names, `time.Time`,
+/// `time.Duration`).
+pub(super) fn write_object_json(out: &mut Vec<u8>, object: &dyn Object) -> Result<(), FuncError> {
+    let json_error = |e: crate::gojson::JsonError| FuncError::new(e.to_string());
+    if let Some(data) = object.downcast_ref::<DataObject>() {
+        return data.0.write_json(out).map_err(json_error);
+    }
+    if let Some(alert) = object.downcast_ref::<AlertObject>() {
+        return match alert.alert() {
+            Some(a) => a.write_json(out).map_err(json_error),
+            None => Ok(out.extend_from_slice(b"null")),
+        };
+    }
+    if let Some(alerts) = object.downcast_ref::<AlertsObject>() {
+        return alerts.alerts().write_json(out).map_err(json_error);
+    }
+    if let Some(kv) = object.downcast_ref::<Kv>() {
+        write_string_map(out, kv.set().as_map());
+        return Ok(());
+    }
+    if let Some(pairs) = object.downcast_ref::<PairsObject>() {
+        out.push(b'[');
+        for (i, (name, value)) in pairs.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_pair(out, name, value);
+        }
+        out.push(b']');
+        return Ok(());
+    }
+    if let Some(pair) = object.downcast_ref::<PairObject>() {
+        let (name, value) = pair.pair();
+        write_pair(out, name, value);
+        return Ok(());
+    }
+    if let Some(strings) = object.downcast_ref::<StringsObject>() {
+        out.push(b'[');
+        for (i, s) in strings.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_string(out, s);
+        }
+        out.push(b']');
+        return Ok(());
+    }
+    if let Some(time) = object.downcast_ref::<GoTime>() {
+        return crate::gojson::write_time(out, &time.as_alert_time()).map_err(json_error);
+    }
+    if let Some(duration) = object.downcast_ref::<GoDurationValue>() {
+        out.extend_from_slice(duration.0.to_string().as_bytes());
+        return Ok(());
+    }
+    if let Some(number) = super::gotime::enum_number(object) {
+        out.extend_from_slice(number.to_string().as_bytes());
+        return Ok(());
+    }
+    Err(FuncError::new(format!(
+        "json: unsupported type: {}",
+        object.type_name()
+    )))
+}
+
+fn write_pair(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(b"{\"Name\":");
+    write_string(out, name);
+    out.extend_from_slice(b",\"Value\":");
+    write_string(out, value);
+    out.push(b'}');
 }

@@ -100,7 +100,8 @@ pub struct RenderArgs {
     #[arg(long)]
     pub pretty: bool,
 
-    /// Print URLs and credential headers unmasked.
+    /// Print secret URLs (e.g. Slack webhook URLs) unmasked. Credentials
+    /// in headers stay masked.
     #[arg(long)]
     pub show_secrets: bool,
 }

@@ -70,11 +70,12 @@ fn run_test(tree: &RouteTree, args: &RoutesTestArgs) -> anyhow::Result<ExitCode>
         .collect();
     let slug = receivers.join(",");
     println!("{slug}");
-    if let Some(expected) = &args.verify_receivers {
-        if !expected.is_empty() && *expected != slug {
-            println!("WARNING: Expected receivers did not match resolved receivers.");
-            return Ok(ExitCode::from(1));
-        }
+    if let Some(expected) = &args.verify_receivers
+        && !expected.is_empty()
+        && *expected != slug
+    {
+        println!("WARNING: Expected receivers did not match resolved receivers.");
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

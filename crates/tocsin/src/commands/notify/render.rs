@@ -219,12 +219,7 @@ fn write_message(out: &mut Vec<u8>, message: &Rendered, options: RenderOptions) 
             };
             let _ = writeln!(out, "{method} {shown_url}");
             for (name, value) in headers {
-                let value = if options.show_secrets {
-                    value.clone()
-                } else {
-                    mask_header(name, value)
-                };
-                let _ = writeln!(out, "{name}: {value}");
+                let _ = writeln!(out, "{name}: {}", mask_header(name, value));
             }
             out.push(b'\n');
             write_body(out, body, options.pretty);
@@ -260,8 +255,9 @@ fn write_body(out: &mut Vec<u8>, body: &[u8], pretty: bool) {
     }
 }
 
-/// `value` unless `name` usually carries a credential; `Authorization`
-/// keeps its scheme (`Bearer <secret>`).
+/// `value` unless `name` usually carries a credential (integrations mask
+/// theirs already; this catches any that do not); `Authorization` keeps
+/// its scheme (`Bearer <secret>`).
 pub fn mask_header(name: &str, value: &str) -> String {
     let lower = name.to_ascii_lowercase();
     if lower == "authorization" || lower == "proxy-authorization" {
@@ -335,14 +331,7 @@ fn message_json(message: &Rendered, options: RenderOptions) -> Value {
         } => {
             let headers: Vec<Value> = headers
                 .iter()
-                .map(|(name, value)| {
-                    let value = if options.show_secrets {
-                        value.clone()
-                    } else {
-                        mask_header(name, value)
-                    };
-                    json!([name, value])
-                })
+                .map(|(name, value)| json!([name, mask_header(name, value)]))
                 .collect();
             let mut value = json!({
                 "type": "http",

@@ -1,0 +1,278 @@
+//! Slack against a stub: exact bodies with every field configured, the
+//! default templates, bot-token requests, title truncation, answer
+//! classification (`ok`, `{"ok":false,"error":"invalid_token"}`, statuses)
+//! and `api_url_file`.
+
+use std::time::Duration;
+
+use tocsin_alerting::alert::Alert;
+use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
+use tocsin_notify::preview::{Preview, Rendered};
+use tocsin_notify::slack::SlackNotifier;
+
+use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
+
+fn notifier(global: &str, config: &str) -> SlackNotifier {
+    let receiver = receiver(global, &format!("- name: team\n  slack_configs:\n{config}"));
+    let slack = receiver.slack_configs.first().expect("slack config");
+    SlackNotifier::new(slack, 0, templates(), &env()).expect("notifier")
+}
+
+async fn send(n: &SlackNotifier, alerts: &[Alert]) -> Result<(), NotifyError> {
+    n.notify(&context(&[("alertname", "Test")]), alerts).await
+}
+
+fn test_alert() -> Alert {
+    firing(
+        &[("alertname", "Test"), ("severity", "critical"), ("team", "a")],
+        &[("summary", "s1")],
+    )
+}
+
+const EVERY_FIELD: &str = r##"    channel: '#alerts'
+    username: 'bot {{ .CommonLabels.team }}'
+    color: '{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'
+    title: 'T {{ .GroupLabels.alertname }}'
+    title_link: 'http://x/{{ .GroupLabels.alertname }}'
+    pretext: pre
+    text: '{{ range .Alerts }}{{ .Annotations.summary }}{{ end }}'
+    fields:
+    - title: sev
+      value: '{{ .CommonLabels.severity }}'
+    - title: long
+      value: v
+      short: false
+    short_fields: true
+    footer: foot
+    fallback: fb
+    callback_id: cb
+    icon_emoji: ':fire:'
+    icon_url: 'http://i/x.png'
+    image_url: 'http://i/img.png'
+    thumb_url: 'http://i/th.png'
+    link_names: true
+    mrkdwn_in: [text, pretext]
+    message_text: 'msg <@U1>'
+    actions:
+    - type: button
+      text: Runbook
+      url: 'http://runbook/{{ .GroupLabels.alertname }}'
+      style: primary
+    - type: button
+      text: Ack
+      name: ack
+      value: '{{ .GroupLabels.alertname }}'
+      confirm:
+        text: Sure?
+        title: Confirm
+        ok_text: 'Yes'
+        dismiss_text: 'No'
+"##;
+
+/// The body upstream's `request`/`attachment` structs encode for
+/// [`EVERY_FIELD`] (field order and omitempty from `notify/slack/types.go`
+/// and `config.SlackField`/`SlackAction`/`SlackConfirmationField`).
+const EVERY_FIELD_BODY: &str = concat!(
+    r##"{"channel":"#alerts","username":"bot a","icon_emoji":":fire:","icon_url":"http://i/x.png","link_names":true,"text":"msg \u003c@U1\u003e","attachments":[{"##,
+    r##""title":"T Test","title_link":"http://x/Test","pretext":"pre","text":"s1","fallback":"fb","callback_id":"cb","##,
+    r##""fields":[{"title":"sev","value":"critical","short":true},{"title":"long","value":"v","short":false}],"##,
+    r##""actions":[{"type":"button","text":"Runbook","url":"http://runbook/Test","style":"primary"},{"type":"button","text":"Ack","name":"ack","value":"Test","confirm":{"text":"Sure?","title":"Confirm","ok_text":"Yes","dismiss_text":"No"}}],"##,
+    r##""image_url":"http://i/img.png","thumb_url":"http://i/th.png","footer":"foot","color":"danger","mrkdwn_in":["text","pretext"]}]}"##,
+    "\n"
+);
+
+#[tokio::test]
+async fn every_field_is_sent_as_upstream_encodes_it() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let n = notifier(
+        "",
+        &format!("  - api_url: {}\n{EVERY_FIELD}", stub.url("/services/T/B/X")),
+    );
+    send(&n, &[test_alert()]).await.expect("sent");
+    let request = stub.single_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.uri, "/services/T/B/X");
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("user-agent"), Some("Alertmanager/0.34.0"));
+    assert_eq!(request.body_str(), EVERY_FIELD_BODY);
+
+    // The preview is the same request.
+    let preview = n
+        .preview(&context(&[("alertname", "Test")]), &[test_alert()])
+        .expect("preview");
+    let [Rendered::Http { body, url_masked, .. }] = preview.as_slice() else {
+        panic!("one HTTP request expected: {preview:?}");
+    };
+    assert_eq!(body, &request.body);
+    assert_eq!(url_masked, "<secret>");
+}
+
+#[tokio::test]
+async fn default_templates() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
+    send(&n, &[test_alert()]).await.expect("sent");
+    let title_link = "http://am.example:9093/#/alerts?receiver=team";
+    assert_eq!(
+        stub.single_request().body_str(),
+        format!(
+            concat!(
+                r#"{{"username":"Alertmanager","attachments":[{{"title":"[FIRING:1] Test (critical a)","#,
+                r#""title_link":"{link}","text":"","fallback":"[FIRING:1] Test (critical a) | {link}","#,
+                r#""callback_id":"","footer":"","color":"danger","mrkdwn_in":["fallback","pretext","text"]}}]}}"#,
+                "\n"
+            ),
+            link = title_link
+        )
+    );
+
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
+    send(&n, &[resolved(&[("alertname", "Test")], &[])])
+        .await
+        .expect("sent");
+    let body = stub.single_request().json();
+    assert_eq!(body["attachments"][0]["color"], "good");
+    assert_eq!(body["attachments"][0]["title"], "[RESOLVED] Test ");
+}
+
+#[tokio::test]
+async fn bot_tokens_post_to_the_web_api_and_surface_slacks_error() {
+    let stub = StubServer::start(|_| {
+        Reply::json(200, r#"{"ok":false,"error":"invalid_token","warning":"x"}"#)
+    })
+    .await;
+    let n = notifier(
+        &format!("  slack_app_url: {}\n", stub.url("/api/chat.postMessage")),
+        "  - app_token: xoxb-123\n    channel: '#ops'\n",
+    );
+    let err = send(&n, &[test_alert()]).await.unwrap_err();
+    assert_eq!(
+        err.message,
+        r##"channel "#ops": error response from Slack: invalid_token"##
+    );
+    assert!(!err.retry);
+    assert_eq!(err.reason, FailureReason::ClientError);
+    let request = stub.single_request();
+    assert_eq!(request.uri, "/api/chat.postMessage");
+    assert_eq!(request.header("authorization"), Some("Bearer xoxb-123"));
+
+    let ok = StubServer::start(|_| Reply::json(200, r#"{"ok":true,"channel":"C1","ts":"1.2"}"#)).await;
+    let n = notifier(
+        &format!("  slack_app_url: {}\n", ok.url("/api/chat.postMessage")),
+        "  - app_token: xoxb-123\n    update_message: false\n",
+    );
+    send(&n, &[test_alert()]).await.expect("ok:true is success");
+}
+
+#[tokio::test]
+async fn webhook_answers_other_than_ok_are_final_errors() {
+    let stub = StubServer::start(|_| Reply::text(200, "invalid_payload")).await;
+    let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
+    let err = send(&n, &[test_alert()]).await.unwrap_err();
+    assert_eq!(
+        err.message,
+        r#"channel "": received an error response from Slack: invalid_payload"#
+    );
+    assert!(!err.retry);
+}
+
+#[tokio::test]
+async fn statuses_use_the_plain_retrier() {
+    for (reply, retry, reason, message) in [
+        (
+            Reply::text(500, "oops"),
+            true,
+            FailureReason::ServerError,
+            "channel \"\": unexpected status code 500: oops",
+        ),
+        (
+            Reply::text(404, "no_service"),
+            false,
+            FailureReason::ClientError,
+            "channel \"\": unexpected status code 404: no_service",
+        ),
+        (
+            Reply::status(429),
+            false,
+            FailureReason::RateLimited,
+            "channel \"\": unexpected status code 429",
+        ),
+    ] {
+        let stub = StubServer::start(move |_| reply.clone()).await;
+        let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
+        let err = send(&n, &[test_alert()]).await.unwrap_err();
+        assert_eq!(err.message, message);
+        assert_eq!(err.retry, retry, "{message}");
+        assert_eq!(err.reason, reason, "{message}");
+    }
+}
+
+#[tokio::test]
+async fn long_titles_are_cut_to_1024_characters() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let title = "é".repeat(1100);
+    let n = notifier(
+        "",
+        &format!("  - api_url: {}\n    title: '{title}'\n", stub.url("/hook")),
+    );
+    send(&n, &[test_alert()]).await.expect("sent");
+    let sent = stub.single_request().json()["attachments"][0]["title"]
+        .as_str()
+        .expect("title")
+        .to_owned();
+    assert_eq!(sent.chars().count(), 1024);
+    assert_eq!(sent, format!("{}…", "é".repeat(1023)));
+}
+
+#[tokio::test]
+async fn api_url_file_is_read_at_send_time() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("url");
+    let n = notifier(
+        "",
+        &format!("  - api_url_file: {}\n", path.display()),
+    );
+    let err = send(&n, &[test_alert()]).await.unwrap_err();
+    assert_eq!(
+        err.message,
+        format!("open {}: no such file or directory", path.display())
+    );
+    assert!(!err.retry);
+    std::fs::write(&path, format!("  {}\n", stub.url("/from-file"))).expect("write");
+    send(&n, &[test_alert()]).await.expect("sent");
+    assert_eq!(stub.single_request().uri, "/from-file");
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_and_named() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok").after(Duration::from_secs(2))).await;
+    let n = notifier(
+        "",
+        &format!("  - api_url: {}\n    timeout: 100ms\n", stub.url("/hook")),
+    );
+    let err = send(&n, &[test_alert()]).await.unwrap_err();
+    assert!(err.retry);
+    assert_eq!(
+        err.message,
+        "Post \"<redacted>\": context deadline exceeded: configured slack timeout reached (100ms)"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_template_empties_the_fields_after_it_like_upstream() {
+    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let n = notifier(
+        "",
+        &format!(
+            "  - api_url: {}\n    title: ok\n    pretext: '{{{{ template \"missing\" . }}}}'\n    footer: foot\n    channel: '#c'\n",
+            stub.url("/hook")
+        ),
+    );
+    send(&n, &[test_alert()]).await.expect("sent anyway");
+    assert_eq!(
+        stub.single_request().body_str(),
+        "{\"attachments\":[{\"title\":\"ok\",\"title_link\":\"http://am.example:9093/#/alerts?receiver=team\",\"text\":\"\",\"fallback\":\"\",\"callback_id\":\"\",\"footer\":\"\",\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n"
+    );
+}
