@@ -7,8 +7,8 @@
 //! pipeline sends through and the [`Preview`] `tocsin notify render` prints.
 //!
 //! Building never sends anything. An entry that cannot be built (bad TLS
-//! material, an unsupported setting, an integration tocsin does not
-//! implement yet) is reported with its name and index; [`build_each`] keeps
+//! material, a setting tocsin does not support yet) is reported with its
+//! name and index; [`build_each`] keeps
 //! the other entries, [`build_integrations`] reports every problem at once,
 //! as upstream joins the errors of all entries.
 
@@ -22,6 +22,7 @@ use crate::discord::DiscordNotifier;
 use crate::email::EmailNotifier;
 use crate::env::IntegrationEnv;
 use crate::incidentio::IncidentioNotifier;
+use crate::jira::JiraNotifier;
 use crate::mattermost::MattermostNotifier;
 use crate::msteams::MsTeamsNotifier;
 use crate::msteamsv2::MsTeamsV2Notifier;
@@ -57,23 +58,13 @@ impl std::fmt::Debug for Integration {
     }
 }
 
-/// Why one entry could not be built.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IntegrationProblem {
-    #[error(transparent)]
-    Build(#[from] BuildError),
-    /// tocsin has no implementation of this integration type yet.
-    #[error("the {0} integration is not implemented in tocsin yet")]
-    NotImplemented(&'static str),
-}
-
 /// One entry that could not be built, e.g. `slack[0]: …`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{integration}[{index}]: {problem}")]
 pub struct IntegrationError {
     pub integration: &'static str,
     pub index: usize,
-    pub problem: IntegrationProblem,
+    pub problem: BuildError,
 }
 
 /// Every entry of a receiver that could not be built, one per line.
@@ -129,51 +120,38 @@ pub fn build_each(
     env: &IntegrationEnv,
 ) -> Vec<Result<Integration, IntegrationError>> {
     let mut out = Vec::with_capacity(receiver.integration_count());
-    // `$list => $name: (constructor)` builds every entry of
-    // `receiver.$list` with `constructor(config, index, templates, env)`;
-    // `$list => $name: missing` reports each entry as not implemented.
+    // `$list => $name: constructor` builds every entry of `receiver.$list`
+    // with `constructor(config, index, templates, env)`.
     macro_rules! entries {
-        ($($list:ident => $name:literal: $build:tt),* $(,)?) => {$(
+        ($($list:ident => $name:literal: $build:path),* $(,)?) => {$(
             for (index, config) in receiver.$list.iter().enumerate() {
-                entries!(@one $name, index, config, $build);
+                out.push(finish(
+                    $name,
+                    index,
+                    $build(config, index, Arc::clone(templates), env),
+                ));
             }
         )*};
-        (@one $name:literal, $index:ident, $config:ident, missing) => {{
-            let _ = $config;
-            out.push(Err(IntegrationError {
-                integration: $name,
-                index: $index,
-                problem: IntegrationProblem::NotImplemented($name),
-            }));
-        }};
-        (@one $name:literal, $index:ident, $config:ident, ($($build:tt)+)) => {
-            out.push(finish(
-                $name,
-                $index,
-                $($build)+($config, $index, Arc::clone(templates), env)
-                    .map_err(IntegrationProblem::from),
-            ))
-        };
     }
     entries!(
-        webhook_configs => "webhook": (WebhookNotifier::from_config),
-        email_configs => "email": (EmailNotifier::new),
-        pagerduty_configs => "pagerduty": (PagerdutyNotifier::new),
-        opsgenie_configs => "opsgenie": (OpsGenieNotifier::new),
-        wechat_configs => "wechat": (WechatNotifier::new),
-        slack_configs => "slack": (SlackNotifier::new),
-        victorops_configs => "victorops": (VictorOpsNotifier::new),
-        pushover_configs => "pushover": (PushoverNotifier::new),
-        sns_configs => "sns": (SnsNotifier::new),
-        telegram_configs => "telegram": (TelegramNotifier::new),
-        discord_configs => "discord": (DiscordNotifier::new),
-        webex_configs => "webex": (WebexNotifier::new),
-        msteams_configs => "msteams": (MsTeamsNotifier::new),
-        msteamsv2_configs => "msteamsv2": (MsTeamsV2Notifier::new),
-        jira_configs => "jira": missing,
-        incidentio_configs => "incidentio": (IncidentioNotifier::new),
-        rocketchat_configs => "rocketchat": (RocketchatNotifier::new),
-        mattermost_configs => "mattermost": (MattermostNotifier::new),
+        webhook_configs => "webhook": WebhookNotifier::from_config,
+        email_configs => "email": EmailNotifier::new,
+        pagerduty_configs => "pagerduty": PagerdutyNotifier::new,
+        opsgenie_configs => "opsgenie": OpsGenieNotifier::new,
+        wechat_configs => "wechat": WechatNotifier::new,
+        slack_configs => "slack": SlackNotifier::new,
+        victorops_configs => "victorops": VictorOpsNotifier::new,
+        pushover_configs => "pushover": PushoverNotifier::new,
+        sns_configs => "sns": SnsNotifier::new,
+        telegram_configs => "telegram": TelegramNotifier::new,
+        discord_configs => "discord": DiscordNotifier::new,
+        webex_configs => "webex": WebexNotifier::new,
+        msteams_configs => "msteams": MsTeamsNotifier::new,
+        msteamsv2_configs => "msteamsv2": MsTeamsV2Notifier::new,
+        jira_configs => "jira": JiraNotifier::new,
+        incidentio_configs => "incidentio": IncidentioNotifier::new,
+        rocketchat_configs => "rocketchat": RocketchatNotifier::new,
+        mattermost_configs => "mattermost": MattermostNotifier::new,
     );
     out
 }
@@ -182,7 +160,7 @@ pub fn build_each(
 fn finish<N: Notifier + Preview>(
     name: &'static str,
     index: usize,
-    built: Result<N, IntegrationProblem>,
+    built: Result<N, BuildError>,
 ) -> Result<Integration, IntegrationError> {
     match built {
         Ok(n) => {
@@ -199,5 +177,116 @@ fn finish<N: Notifier + Preview>(
             index,
             problem,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receiver(entries: &str) -> Receiver {
+        let yaml = format!("route: {{receiver: r}}\nreceivers:\n- name: r\n{entries}");
+        match tocsin_config::load_str(&yaml, "test.yml") {
+            Ok(loaded) => loaded.config.receivers[0].clone(),
+            Err(e) => panic!("{}", e.first_upstream_message()),
+        }
+    }
+
+    fn names(results: &[Result<Integration, IntegrationError>]) -> Vec<String> {
+        results
+            .iter()
+            .map(|r| match r {
+                Ok(i) => format!("{}[{}]", i.name, i.index),
+                Err(e) => format!("{}[{}]!", e.integration, e.index),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn entries_come_in_upstream_type_order_with_their_own_indices() {
+        // Written in another order than upstream builds them.
+        let r = receiver(
+            "  mattermost_configs: [{webhook_url: 'http://127.0.0.1:9/'}]
+  rocketchat_configs: [{token_id: i, token: t}]
+  incidentio_configs: [{url: 'http://127.0.0.1:9/', alert_source_token: t}]
+  jira_configs: [{api_url: 'http://127.0.0.1:9/', project: P, issue_type: Bug}]
+  msteamsv2_configs: [{webhook_url: 'http://127.0.0.1:9/'}]
+  msteams_configs: [{webhook_url: 'http://127.0.0.1:9/'}]
+  webex_configs: [{room_id: r, http_config: {authorization: {credentials: c}}}]
+  discord_configs: [{webhook_url: 'http://127.0.0.1:9/'}]
+  telegram_configs: [{bot_token: t, chat_id: 1}]
+  sns_configs: [{topic_arn: 'arn:aws:sns:us-east-1:123456789012:t', sigv4: {region: us-east-1, access_key: a, secret_key: s}}]
+  pushover_configs: [{user_key: u, token: t}]
+  victorops_configs: [{api_key: k, routing_key: r}]
+  slack_configs: [{api_url: 'http://127.0.0.1:9/', channel: '#a'}]
+  wechat_configs: [{api_secret: s, corp_id: c}]
+  opsgenie_configs: [{api_key: k}]
+  pagerduty_configs: [{routing_key: k}]
+  email_configs: [{to: a@example.com, from: b@example.com, smarthost: '127.0.0.1:25'}]
+  webhook_configs: [{url: 'http://127.0.0.1:9/a'}, {url: 'http://127.0.0.1:9/b'}]
+",
+        );
+        let built = build_each(
+            &r,
+            &Arc::new(Templates::builtin()),
+            &IntegrationEnv::new("http://am"),
+        );
+        assert_eq!(
+            names(&built),
+            [
+                "webhook[0]",
+                "webhook[1]",
+                "email[0]",
+                "pagerduty[0]",
+                "opsgenie[0]",
+                "wechat[0]",
+                "slack[0]",
+                "victorops[0]",
+                "pushover[0]",
+                "sns[0]",
+                "telegram[0]",
+                "discord[0]",
+                "webex[0]",
+                "msteams[0]",
+                "msteamsv2[0]",
+                "jira[0]",
+                "incidentio[0]",
+                "rocketchat[0]",
+                "mattermost[0]",
+            ]
+        );
+        for integration in built.iter().flatten() {
+            assert_eq!(integration.notifier.integration(), integration.name);
+            assert_eq!(integration.notifier.index(), integration.index);
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_receiver_integration_and_index() {
+        let oauth2 = "oauth2: {client_id: a, client_secret: b, token_url: 'http://127.0.0.1:9/t'}";
+        let r = receiver(&format!(
+            "  webhook_configs:\n  - url: http://127.0.0.1:9/a\n  - url: http://127.0.0.1:9/b\n    http_config: {{{oauth2}}}\n  slack_configs:\n  - api_url: http://127.0.0.1:9/s\n    channel: '#a'\n    http_config: {{{oauth2}}}\n"
+        ));
+        let env = IntegrationEnv::new("http://am");
+        let templates = Arc::new(Templates::builtin());
+        let built = build_each(&r, &templates, &env);
+        assert_eq!(names(&built), ["webhook[0]", "webhook[1]!", "slack[0]!"]);
+        let err = build_integrations(&r, templates, &env).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "receiver \"r\": webhook[1]: http_config.oauth2 is not supported\n\
+             receiver \"r\": slack[0]: http_config.oauth2 is not supported"
+        );
+    }
+
+    #[test]
+    fn a_receiver_without_integrations_builds_to_nothing() {
+        let r = receiver("");
+        let built = build_integrations(
+            &r,
+            Arc::new(Templates::builtin()),
+            &IntegrationEnv::new("http://am"),
+        );
+        assert!(built.unwrap().is_empty());
     }
 }

@@ -48,7 +48,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("tocsin: error: {err:#}");
+            // kingpin (amtool) ends its error line with a blank line.
+            eprint!("tocsin: error: {err:#}\n\n");
             ExitCode::from(1)
         }
     }

@@ -10,9 +10,12 @@
 //! accepting connections, lets in-flight requests and notifications finish
 //! (a few seconds at most), stops the dispatcher and returns.
 //!
+//! Silences and the notification log are opened from `--storage.path`
+//! (`tocsin_alerting::persist`): every acknowledged change is on disk, in
+//! upstream's file format, and the files are flushed at shutdown.
+//!
 //! Not here: clustering (the flags are validated, the status reports
-//! `disabled`), persistence of silences and the notification log
-//! (`--storage.path` is not written), templates and the UI.
+//! `disabled`), templates and the UI.
 
 mod config_hash;
 mod convert;
@@ -32,9 +35,9 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use tocsin_alerting::clock::Clock;
-use tocsin_alerting::nflog::NotificationLog;
+use tocsin_alerting::persist::{self, PersistOptions};
 use tocsin_alerting::pipeline::GroupMarker;
-use tocsin_alerting::silence::{Silences, SilencesOptions};
+use tocsin_alerting::silence::SilencesOptions;
 use tocsin_alerting::store::{AlertStore, StoreOptions};
 use tocsin_api::{AlertmanagerMetrics, ApiOptions, ServeOptions, VersionInfo, WebConfigFile};
 use tocsin_config::LoadOptions;
@@ -68,6 +71,8 @@ pub enum ServerError {
     Signals(std::io::Error),
     #[error("HTTP listener failed: {0}")]
     Serve(String),
+    #[error("opening state in --storage.path: {0}")]
+    Storage(String),
 }
 
 /// Build information as `GET /api/v2/status` and `alertmanager_build_info`
@@ -187,8 +192,20 @@ pub async fn run(settings: Settings) -> Result<(), ServerError> {
     metrics
         .alerts_per_alert_limit
         .set(settings.per_alertname_limit as f64);
-    let nflog = Arc::new(NotificationLog::new(settings.retention));
-    let silences = Arc::new(Silences::new(
+    // Silences and the notification log live in --storage.path in
+    // upstream's file format; every acknowledged change is on disk.
+    std::fs::create_dir_all(&settings.storage_path)
+        .map_err(|e| ServerError::Storage(format!("{}: {e}", settings.storage_path.display())))?;
+    let persist_options = PersistOptions::default();
+    let opened_nflog = persist::open_nflog(
+        &settings.storage_path,
+        settings.retention,
+        clock,
+        &persist_options,
+    )
+    .map_err(|e| ServerError::Storage(e.to_string()))?;
+    let opened_silences = persist::open_silences(
+        &settings.storage_path,
         SilencesOptions {
             retention: settings.retention,
             max_silences: settings.max_silences,
@@ -196,7 +213,12 @@ pub async fn run(settings: Settings) -> Result<(), ServerError> {
             matcher_mode: settings.features.matcher_mode,
         },
         clock,
-    ));
+        &persist_options,
+    )
+    .map_err(|e| ServerError::Storage(e.to_string()))?;
+    let nflog = Arc::new(opened_nflog.store);
+    let silences = Arc::new(opened_silences.store);
+    let state_files = [opened_silences.file, opened_nflog.file];
     let store = Arc::new(AlertStore::new(
         clock,
         StoreOptions {
@@ -303,6 +325,12 @@ pub async fn run(settings: Settings) -> Result<(), ServerError> {
     }
     maintenance.stop();
     core.stop().await;
+    for file in state_files {
+        let path = file.path().display().to_string();
+        if let Err(e) = file.close() {
+            tracing::error!(file = %path, err = %e, "failed to flush state file");
+        }
+    }
     outcome
 }
 

@@ -134,7 +134,7 @@ fn missing_file_is_an_error_before_anything_is_checked() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "tocsin: error: path '/nonexistent/alertmanager.yml' does not exist\n"
+        "tocsin: error: path '/nonexistent/alertmanager.yml' does not exist\n\n"
     );
     assert!(out.stdout.is_empty());
 }

@@ -227,3 +227,31 @@ fn template_errors_fail_with_the_engine_message() {
     let output = run(&["template", "render"]);
     assert_eq!(output.status.code(), Some(1), "a template text is required");
 }
+
+#[test]
+fn without_data_the_built_in_example_notification_is_used() {
+    let output = run(&[
+        "template",
+        "render",
+        "--template",
+        "{{ .Status }}|{{ template \"slack.default.title\" . }}",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("firing|[FIRING:"), "{text}");
+
+    let output = run(&[
+        "template",
+        "render",
+        "--template",
+        "x",
+        "--alerts",
+        "a.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--alerts needs --config.file"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -98,6 +98,13 @@ impl Branch {
             receiver_data,
             self.clock.now(),
         );
+        // The flush succeeds only once the entry is on disk, so a crash
+        // right after cannot make the next process send this again.
+        // (Concurrent branches share one fsync.) The notification itself
+        // went out, so a write failure is logged, not retried.
+        if let Err(e) = self.nflog.wait_durable().await {
+            tracing::warn!(err = %e, "notification log entry not persisted");
+        }
         Ok(())
     }
 }

@@ -113,8 +113,13 @@ pub(super) fn default_funcs() -> FuncMap {
             |args| {
                 // Upstream uses MustCompile: a bad pattern panics, which
                 // text/template reports as an error of the call.
-                let re = GoRegex::new(arg_str(args, 0)).map_err(|e| {
-                    FuncError::new(format!("regexp: Compile({}): {}", go_quote(arg_str(args, 0)), e.message))
+                let pattern = arg_str(args, 0);
+                let re = GoRegex::new(pattern).map_err(|e| {
+                    FuncError::new(format!(
+                        "regexp: Compile({}): {}",
+                        regexp_quote(pattern),
+                        e.message
+                    ))
                 })?;
                 Ok(Value::from(re.replace_all(arg_str(args, 2), arg_str(args, 1))))
             },
@@ -244,6 +249,19 @@ fn go_quote(s: &str) -> String {
     tocsin_model::goquote::go_quote(s)
 }
 
+/// How Go's `regexp` quotes a pattern in panics: in backquotes when
+/// `strconv.CanBackquote` allows, else as a Go string literal.
+fn regexp_quote(pattern: &str) -> String {
+    let can_backquote = pattern
+        .chars()
+        .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !c.is_control()));
+    if can_backquote {
+        format!("`{pattern}`")
+    } else {
+        go_quote(pattern)
+    }
+}
+
 /// Go's `time.LoadLocation`.
 fn load_location(name: &str) -> Result<Location, FuncError> {
     match name {
@@ -256,10 +274,10 @@ fn load_location(name: &str) -> Result<Location, FuncError> {
                 || name.contains("..")
                 || name.contains(':');
             if bad {
-                return Err(FuncError::new(format!("time: invalid location name")));
+                return Err(FuncError::new("time: invalid location name"));
             }
             jiff::tz::TimeZone::get(name)
-                .map(|zone| Location::Named(Arc::from(name), zone))
+                .map(Location::Named)
                 .map_err(|_| FuncError::new(format!("unknown time zone {name}")))
         }
     }

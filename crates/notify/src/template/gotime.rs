@@ -27,7 +27,7 @@ pub(super) enum Location {
     /// The process' zone (`time.Local`).
     Local,
     /// A zone loaded by name (`time.LoadLocation`).
-    Named(Arc<str>, TimeZone),
+    Named(TimeZone),
     /// `time.FixedZone(name, offset)`.
     Fixed(Arc<str>, i32),
 }
@@ -45,7 +45,7 @@ impl Location {
             Location::Utc => ("UTC".to_owned(), 0),
             Location::Fixed(name, offset) => (name.to_string(), *offset),
             Location::Local => zone_lookup(local_zone(), instant),
-            Location::Named(_, zone) => zone_lookup(zone, instant),
+            Location::Named(zone) => zone_lookup(zone, instant),
         }
     }
 }
@@ -220,13 +220,28 @@ fn time_arg(args: &[Value], i: usize) -> Result<&GoTime, FuncError> {
 fn int_arg(args: &[Value], i: usize) -> i64 {
     match args.get(i) {
         Some(Value::Int(n)) => *n,
-        Some(Value::Object(object)) => object.downcast_ref::<GoDurationValue>().map_or(0, |d| d.0),
         _ => 0,
     }
 }
 
-fn duration_type() -> GoType {
-    GoType::Named(Arc::from(DURATION_TYPE))
+/// The single `time.Duration` argument: an integer or a duration.
+fn duration_arg(args: &[Value]) -> Result<i64, FuncError> {
+    match args.first() {
+        Some(Value::Int(n)) => Ok(*n),
+        Some(Value::Uint(n)) => i64::try_from(*n).map_err(|_| FuncError::new("duration out of range")),
+        Some(Value::Object(object)) => object
+            .downcast_ref::<GoDurationValue>()
+            .map(|d| d.0)
+            .ok_or_else(|| wrong_duration(object.type_name())),
+        Some(other) => Err(wrong_duration(&other.type_name())),
+        None => Err(wrong_duration("nothing")),
+    }
+}
+
+fn wrong_duration(got: &str) -> FuncError {
+    FuncError::new(format!(
+        "wrong type for value; expected {DURATION_TYPE}; got {got}"
+    ))
 }
 
 fn time_type() -> GoType {
@@ -245,10 +260,11 @@ impl Object for GoTime {
     fn method(&self, name: &str) -> Option<Signature> {
         let sig = match name {
             "Format" => Signature::fixed(vec![GoType::String]),
-            "Add" => Signature::fixed(vec![duration_type()]),
+            // Declared `time.Duration` (an int64): integer constants and
+            // durations are accepted, checked in `duration_arg`.
+            "Add" | "Truncate" | "Round" => Signature::fixed(vec![GoType::Any]),
             "Sub" | "Before" | "After" | "Equal" => Signature::fixed(vec![time_type()]),
             "AddDate" => Signature::fixed(vec![GoType::Int, GoType::Int, GoType::Int]),
-            "Truncate" | "Round" => Signature::fixed(vec![duration_type()]),
             "String" | "Unix" | "UnixMilli" | "UnixMicro" | "UnixNano" | "UTC" | "Local"
             | "IsZero" | "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second"
             | "Nanosecond" | "Weekday" | "YearDay" => Signature::fixed(vec![]),
@@ -270,14 +286,14 @@ impl Object for GoTime {
             "UTC" => self.in_location(Location::Utc).value(),
             "Local" => self.in_location(Location::Local).value(),
             "IsZero" => Value::Bool(self.instant == Time::ZERO.instant),
-            "Add" => self.add_nanos(int_arg(args, 0)).value(),
+            "Add" => self.add_nanos(duration_arg(args)?).value(),
             "Sub" => GoDurationValue(sub(self, time_arg(args, 0)?)).value(),
             "Before" => Value::Bool(self.instant < time_arg(args, 0)?.instant),
             "After" => Value::Bool(self.instant > time_arg(args, 0)?.instant),
             "Equal" => Value::Bool(self.instant == time_arg(args, 0)?.instant),
             "AddDate" => self.add_date(int_arg(args, 0), int_arg(args, 1), int_arg(args, 2))?,
-            "Truncate" => self.round_to(int_arg(args, 0), false).value(),
-            "Round" => self.round_to(int_arg(args, 0), true).value(),
+            "Truncate" => self.round_to(duration_arg(args)?, false).value(),
+            "Round" => self.round_to(duration_arg(args)?, true).value(),
             "Year" => Value::Int(i64::from(dt.year())),
             "Month" => Value::object(GoMonth(usize::try_from(dt.month()).unwrap_or(1))),
             "Day" => Value::Int(i64::from(dt.day())),
@@ -327,7 +343,7 @@ impl GoTime {
                 Offset::from_seconds(offset).unwrap_or(Offset::UTC).to_timestamp(civil)
             }
             Location::Local => local_zone().to_ambiguous_timestamp(civil).compatible(),
-            Location::Named(_, zone) => zone.to_ambiguous_timestamp(civil).compatible(),
+            Location::Named(zone) => zone.to_ambiguous_timestamp(civil).compatible(),
         }
         .map_err(|_| out_of_range())?;
         Ok(GoTime {
@@ -424,7 +440,7 @@ impl Object for GoDurationValue {
         match name {
             "String" | "Seconds" | "Minutes" | "Hours" | "Milliseconds" | "Microseconds"
             | "Nanoseconds" | "Abs" => Some(Signature::fixed(vec![])),
-            "Round" | "Truncate" => Some(Signature::fixed(vec![duration_type()])),
+            "Round" | "Truncate" => Some(Signature::fixed(vec![GoType::Any])),
             _ => None,
         }
     }
@@ -442,10 +458,10 @@ impl Object for GoDurationValue {
             "Nanoseconds" => Value::Int(d),
             "Abs" => GoDurationValue(if d == i64::MIN { i64::MAX } else { d.abs() }).value(),
             "Truncate" => {
-                let m = int_arg(args, 0);
+                let m = duration_arg(args)?;
                 GoDurationValue(if m <= 0 { d } else { d - d % m }).value()
             }
-            "Round" => GoDurationValue(round_duration(d, int_arg(args, 0))).value(),
+            "Round" => GoDurationValue(round_duration(d, duration_arg(args)?)).value(),
             _ => return Err(FuncError::new(format!("method {name} is not implemented"))),
         })
     }
@@ -460,16 +476,15 @@ fn round_duration(d: i64, m: i64) -> i64 {
     if m <= 0 {
         return d;
     }
+    let (d, m) = (i128::from(d), i128::from(m));
     let mut r = d % m;
-    if d < 0 {
+    let rounded = if d < 0 {
         r = -r;
-        if r + r < m {
-            return d + r;
-        }
-        return d.checked_sub(m).map_or(i64::MIN, |v| v + r);
-    }
-    if r + r < m {
-        return d - r;
-    }
-    d.checked_add(m).map_or(i64::MAX, |v| v - r)
+        if r + r < m { d + r } else { d - m + r }
+    } else if r + r < m {
+        d - r
+    } else {
+        d + m - r
+    };
+    i64::try_from(rounded).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX })
 }

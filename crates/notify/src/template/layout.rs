@@ -50,59 +50,6 @@ pub(super) enum Element {
     },
 }
 
-impl Element {
-    /// The layout text this element stands for, as Go's error messages
-    /// quote it.
-    pub(super) fn text(self) -> String {
-        match self {
-            Element::LongMonth => "January".into(),
-            Element::Month => "Jan".into(),
-            Element::NumMonth => "1".into(),
-            Element::ZeroMonth => "01".into(),
-            Element::LongWeekDay => "Monday".into(),
-            Element::WeekDay => "Mon".into(),
-            Element::Day => "2".into(),
-            Element::UnderDay => "_2".into(),
-            Element::ZeroDay => "02".into(),
-            Element::UnderYearDay => "__2".into(),
-            Element::ZeroYearDay => "002".into(),
-            Element::Hour => "15".into(),
-            Element::Hour12 => "3".into(),
-            Element::ZeroHour12 => "03".into(),
-            Element::Minute => "4".into(),
-            Element::ZeroMinute => "04".into(),
-            Element::Second => "5".into(),
-            Element::ZeroSecond => "05".into(),
-            Element::LongYear => "2006".into(),
-            Element::Year => "06".into(),
-            Element::Pm => "PM".into(),
-            Element::LowerPm => "pm".into(),
-            Element::Tz => "MST".into(),
-            Element::Iso8601Tz => "Z0700".into(),
-            Element::Iso8601SecondsTz => "Z070000".into(),
-            Element::Iso8601ShortTz => "Z07".into(),
-            Element::Iso8601ColonTz => "Z07:00".into(),
-            Element::Iso8601ColonSecondsTz => "Z07:00:00".into(),
-            Element::NumTz => "-0700".into(),
-            Element::NumSecondsTz => "-070000".into(),
-            Element::NumShortTz => "-07".into(),
-            Element::NumColonTz => "-07:00".into(),
-            Element::NumColonSecondsTz => "-07:00:00".into(),
-            Element::Fraction {
-                digits,
-                trim,
-                separator,
-            } => {
-                let digit = if trim { '9' } else { '0' };
-                let mut s = String::with_capacity(digits + 1);
-                s.push(separator);
-                s.extend(std::iter::repeat_n(digit, digits));
-                s
-            }
-        }
-    }
-}
-
 /// A layout split at its first element: the literal text before it, the
 /// element, and the rest of the layout.
 pub(super) struct Chunk<'a> {

@@ -2,8 +2,12 @@
 //! against a real HTTP server, TLS settings against a real HTTPS server,
 //! Go differential checks and the Alertmanager 0.25 differential test.
 
+mod chat_integrations;
 mod differential;
+mod differential_integrations;
+mod discord;
 mod go_oracle;
+mod integration_support;
 mod support;
 mod tls;
 mod webhook;

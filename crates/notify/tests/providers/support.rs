@@ -305,8 +305,21 @@ pub fn context(group_labels: &[(&str, &str)]) -> NotifyContext {
     }
 }
 
-/// Go's `sha256` hex of a group key (computed by the test, not by tocsin).
-pub fn go_key_hash(group_key: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, group_key.as_bytes());
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+/// Quoted-printable decoding (RFC 2045), written for the test.
+pub fn qp_decode(text: &str) -> String {
+    let text = text.replace("=\r\n", "");
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex escape"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8")
 }

@@ -14,7 +14,6 @@ pub fn run(program: &str, input: &str) -> Option<String> {
     let child = Command::new("go")
         .arg("run")
         .arg(&source)
-        .env("GOFLAGS", "-mod=mod")
         .env("GO111MODULE", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

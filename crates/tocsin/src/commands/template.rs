@@ -10,15 +10,13 @@
 //! receiver), as the server would build the notification; with neither a
 //! configuration nor alerts, amtool's built-in example data.
 
-mod data_file;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::Args;
 use tocsin_notify::data::TemplateData;
-use tocsin_notify::template::{Templates, sample_data};
+use tocsin_notify::template::{Templates, parse_data_json, sample_data};
 
 use crate::commands::notify::{Routing, external_url, load_config, read_alerts, sample_alerts};
 
@@ -122,10 +120,9 @@ pub fn run(args: TemplateArgs) -> anyhow::Result<ExitCode> {
 
     let data = match (&args.template_data, config) {
         (Some(path), _) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-            data_file::parse_template_data(&bytes, &mut |w| eprintln!("warning: {w}"))
-                .map_err(|e| anyhow!("{}: {e}", path.display()))?
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            parse_data_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
         }
         (None, Some(config)) => {
             let receiver = args

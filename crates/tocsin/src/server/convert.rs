@@ -107,6 +107,7 @@ pub fn core_silence(n: tocsin_api::NewSilence) -> Silence {
 pub fn silence_error(e: SilenceError) -> tocsin_api::SilenceError {
     match e {
         SilenceError::NotFound => tocsin_api::SilenceError::NotFound,
+        SilenceError::Persist(e) => tocsin_api::SilenceError::Internal(e),
         other => tocsin_api::SilenceError::Invalid(other.to_string()),
     }
 }

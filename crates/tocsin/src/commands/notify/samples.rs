@@ -1,6 +1,6 @@
-//! The alerts used when no `--alerts` file is given: realistic sample
-//! alerts for `notify render` (labels that actually route to the receiver,
-//! so templates using `.GroupLabels` or `.CommonLabels` show real values)
+//! The alerts used when no `--alerts` file is given: the built-in sample
+//! alerts for `notify render`, given labels that route them to the receiver
+//! (so templates using `.GroupLabels` or `.CommonLabels` show real values)
 //! and the clearly marked test alert `notify test` sends. Also
 //! `--status`, which forces every alert firing or resolved.
 
@@ -25,56 +25,26 @@ pub enum ForcedStatus {
     Resolved,
 }
 
-/// Two firing alerts, differing only by `instance`, that reach the
-/// receiver's first route.
+/// The built-in sample alerts (two firing, one resolved), given the labels
+/// that make them reach the receiver's first route: its path's matchers and
+/// a value for each `group_by` label they lack.
 pub fn sample_alerts(routing: &Routing, now: Timestamp) -> Vec<Alert> {
     let node = routing.fallback_route();
-    let mut labels: LabelSet = [
-        ("alertname", "SampleAlert"),
-        ("severity", "warning"),
-        ("job", "node"),
-    ]
-    .into_iter()
-    .collect();
-    for (name, value) in routing.labels_reaching(node).iter() {
-        labels.insert(name, value);
-    }
-    if let GroupBy::Labels(names) = &node.options().group_by {
-        for name in names {
-            if !labels.contains(name) {
-                labels.insert(name.clone(), format!("sample-{name}"));
+    let reaching = routing.labels_reaching(node);
+    let mut alerts = tocsin_notify::template::sample_alerts(now);
+    for alert in &mut alerts {
+        for (name, value) in reaching.iter() {
+            alert.labels.insert(name, value);
+        }
+        if let GroupBy::Labels(names) = &node.options().group_by {
+            for name in names {
+                if !alert.labels.contains(name) {
+                    alert.labels.insert(name.clone(), format!("sample-{name}"));
+                }
             }
         }
     }
-    let receiver = &routing.receiver;
-    ["host-1:9100", "host-2:9100"]
-        .into_iter()
-        .map(|instance| {
-            let mut labels = labels.clone();
-            labels.insert("instance", instance);
-            let annotations: LabelSet = [
-                (
-                    "summary".to_owned(),
-                    format!("Sample alert on {instance} for receiver {receiver}"),
-                ),
-                (
-                    "description".to_owned(),
-                    "A sample alert made up by tocsin notify render.".to_owned(),
-                ),
-            ]
-            .into_iter()
-            .collect();
-            Alert {
-                labels,
-                annotations,
-                starts_at: Time::utc(ago(now, 15 * 60)),
-                ends_at: Time::ZERO,
-                generator_url: "http://prometheus.example:9090/graph?g0.expr=up+%3D%3D+0".into(),
-                updated_at: Time::utc(now),
-                timeout: false,
-            }
-        })
-        .collect()
+    alerts
 }
 
 /// The one alert `notify test` sends: `alertname="TocsinTestNotification"`
