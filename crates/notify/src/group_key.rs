@@ -22,10 +22,7 @@ mod tests {
     #[test]
     fn matches_go_sha256_hex() {
         // Go 1.19: fmt.Sprintf("%x", sha256.Sum256([]byte(key))).
-        assert_eq!(
-            hash("{}:{alertname=\"Test\"}"),
-            GO_TEST_KEY_HASH
-        );
+        assert_eq!(hash("{}:{alertname=\"Test\"}"), GO_TEST_KEY_HASH);
         assert_eq!(
             hash(""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

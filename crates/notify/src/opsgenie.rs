@@ -201,9 +201,8 @@ impl OpsGenieNotifier {
         }
 
         let mut requests = Vec::new();
-        let json = |value: &dyn GoJson| {
-            gojson::encode(value).map_err(|e| final_error(e.to_string()))
-        };
+        let json =
+            |value: &dyn GoJson| gojson::encode(value).map_err(|e| final_error(e.to_string()));
         match data.status {
             AlertStatus::Resolved => {
                 let close = SingleField {
@@ -401,7 +400,8 @@ mod tests {
 
     #[test]
     fn single_field_bodies_follow_omitempty() {
-        let encode = |field: SingleField| String::from_utf8(gojson::marshal(&field).unwrap()).unwrap();
+        let encode =
+            |field: SingleField| String::from_utf8(gojson::marshal(&field).unwrap()).unwrap();
         assert_eq!(
             encode(SingleField {
                 name: "source",

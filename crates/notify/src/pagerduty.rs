@@ -203,9 +203,10 @@ impl PagerdutyNotifier {
         let api = if !config.service_key.is_empty() || !config.service_key_file.is_empty() {
             Api::V1(EVENTS_V1_URL.to_owned())
         } else {
-            let url = config.url.as_ref().ok_or_else(|| {
-                BuildError::Invalid("no global PagerDuty URL set".to_owned())
-            })?;
+            let url = config
+                .url
+                .as_ref()
+                .ok_or_else(|| BuildError::Invalid("no global PagerDuty URL set".to_owned()))?;
             Api::V2(url.to_string())
         };
         Ok(PagerdutyNotifier {
@@ -242,7 +243,11 @@ impl PagerdutyNotifier {
                 let (description, cut) =
                     truncate_in_runes(&tmpl.text(&c.description), MAX_SUMMARY_RUNES);
                 if cut {
-                    tracing::warn!(group_key, max_runes = MAX_SUMMARY_RUNES, "Truncated description");
+                    tracing::warn!(
+                        group_key,
+                        max_runes = MAX_SUMMARY_RUNES,
+                        "Truncated description"
+                    );
                 }
                 let service_key = if c.service_key.is_empty() {
                     read_trimmed(&c.service_key_file).map_err(|e| {
@@ -277,7 +282,11 @@ impl PagerdutyNotifier {
                 let (summary, cut) =
                     truncate_in_runes(&tmpl.text(&c.description), MAX_SUMMARY_RUNES);
                 if cut {
-                    tracing::warn!(group_key, max_runes = MAX_SUMMARY_RUNES, "Truncated summary");
+                    tracing::warn!(
+                        group_key,
+                        max_runes = MAX_SUMMARY_RUNES,
+                        "Truncated summary"
+                    );
                 }
                 let routing_key = if c.routing_key.is_empty() {
                     read_trimmed(&c.routing_key_file).map_err(|e| {
@@ -286,7 +295,11 @@ impl PagerdutyNotifier {
                 } else {
                     c.routing_key.expose().to_owned()
                 };
-                let severity = if c.severity.is_empty() { "error" } else { &c.severity };
+                let severity = if c.severity.is_empty() {
+                    "error"
+                } else {
+                    &c.severity
+                };
                 let mut event = Event {
                     client: tmpl.text(&c.client),
                     client_url: tmpl.text(&c.client_url),
@@ -344,7 +357,10 @@ impl PagerdutyNotifier {
     }
 
     /// `details` rendered value by value (the top-level keys as written).
-    fn render_details(&self, data: &TemplateData) -> Result<BTreeMap<String, JsonValue>, NotifyError> {
+    fn render_details(
+        &self,
+        data: &TemplateData,
+    ) -> Result<BTreeMap<String, JsonValue>, NotifyError> {
         let mut tmpl = FieldRenderer::new(&self.templates, data);
         let mut render = |text: &str| {
             let rendered = tmpl.text(text);
@@ -506,7 +522,7 @@ fn metric_bytes(n: usize) -> String {
     let mut parts = Vec::new();
     let mut rest = n;
     for unit in UNITS {
-        if rest % 1000 != 0 {
+        if !rest.is_multiple_of(1000) {
             parts.push(format!("{}{unit}B", rest % 1000));
         }
         rest /= 1000;
@@ -542,7 +558,9 @@ impl Notifier for PagerdutyNotifier {
 
 impl Preview for PagerdutyNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }
 
@@ -573,13 +591,20 @@ mod tests {
         assert_eq!(err.message, "unexpected status code 500");
         assert!(err.retry);
         assert_eq!(
-            check_status(400, b"not json", 429, true).unwrap_err().message,
+            check_status(400, b"not json", 429, true)
+                .unwrap_err()
+                .message,
             "unexpected status code 400"
         );
         assert_eq!(
-            check_status(400, br#"{"message":"m","errors":["a","b"]} trailing"#, 429, true)
-                .unwrap_err()
-                .message,
+            check_status(
+                400,
+                br#"{"message":"m","errors":["a","b"]} trailing"#,
+                429,
+                true
+            )
+            .unwrap_err()
+            .message,
             "unexpected status code 400: m: a,b"
         );
     }

@@ -78,7 +78,18 @@ fn should_escape_in_path(b: u8) -> bool {
     !(b.is_ascii_alphanumeric()
         || matches!(
             b,
-            b'-' | b'_' | b'.' | b'~' | b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'@'
+            b'-' | b'_'
+                | b'.'
+                | b'~'
+                | b'$'
+                | b'&'
+                | b'+'
+                | b','
+                | b'/'
+                | b':'
+                | b';'
+                | b'='
+                | b'@'
         ))
 }
 
@@ -149,7 +160,10 @@ mod tests {
         );
         let mut u = url("http://u:p@h:1/a%2Fb/?x=1");
         u.push_path("c!*'()$&+,;=:@");
-        assert_eq!(u.to_string(), "http://u:p@h:1/a/b/c%21%2A%27%28%29$&+,;=:@?x=1");
+        assert_eq!(
+            u.to_string(),
+            "http://u:p@h:1/a/b/c%21%2A%27%28%29$&+,;=:@?x=1"
+        );
     }
 
     #[test]

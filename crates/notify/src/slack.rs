@@ -414,9 +414,9 @@ struct SlackAnswer {
 /// into upstream's struct fails on both).
 fn parse_answer(body: &[u8]) -> Result<SlackAnswer, String> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| "json: cannot unmarshal non-object into Go value of type slack.slackResponse".to_owned())?;
+    let object = value.as_object().ok_or_else(|| {
+        "json: cannot unmarshal non-object into Go value of type slack.slackResponse".to_owned()
+    })?;
     let ok = match object.get("ok") {
         None | Some(serde_json::Value::Null) => false,
         Some(serde_json::Value::Bool(b)) => *b,
@@ -522,7 +522,11 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(answer(200, "application/json", r#"{"ok":"yes"}"#).unwrap_err().retry);
+        assert!(
+            answer(200, "application/json", r#"{"ok":"yes"}"#)
+                .unwrap_err()
+                .retry
+        );
     }
 
     #[test]

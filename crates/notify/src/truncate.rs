@@ -62,7 +62,12 @@ mod tests {
             ("a⌘cde", 5, "a⌘cde", false),
             ("a⌘cdef", 5, "a⌘cd…", true),
             ("世界cdef", 3, "世界c", true),
-            ("❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌", 19, "❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌…", true),
+            (
+                "❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌",
+                19,
+                "❤️✅🚀🔥❌❤️✅🚀🔥❌❤️✅🚀🔥❌…",
+                true,
+            ),
         ];
         for (input, n, want, cut) in cases {
             assert_eq!(

@@ -177,6 +177,8 @@ impl Notifier for VictorOpsNotifier {
 
 impl Preview for VictorOpsNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }

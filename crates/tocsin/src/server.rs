@@ -15,14 +15,13 @@
 //! upstream's file format, and the files are flushed at shutdown.
 //!
 //! Not here: clustering (the flags are validated, the status reports
-//! `disabled`), templates and the UI.
+//! `disabled`) and the UI.
 
 mod config_hash;
 mod convert;
 mod core;
 mod drain;
 mod generation;
-mod http_client;
 mod integrations;
 mod listen;
 pub mod logging;

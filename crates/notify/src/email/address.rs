@@ -329,7 +329,10 @@ mod tests {
             ("a@", Err("mail: no angle-addr")),
             ("a..b@c", Err("mail: no angle-addr")),
             ("x <a..b@c>", Err("mail: double dot in atom")),
-            ("a@b (unclosed", Err("mail: misformatted parenthetical comment")),
+            (
+                "a@b (unclosed",
+                Err("mail: misformatted parenthetical comment"),
+            ),
         ];
         for (input, want) in cases {
             let got = parse_address_list(input);

@@ -17,7 +17,7 @@ const MAX_WORD_CONTENT_LEN: usize = MAX_ENCODED_WORD_LEN - "=?UTF-8?q?".len() - 
 pub fn q_encode_header(value: &str) -> String {
     let needs_encoding = value
         .chars()
-        .any(|c| (c < ' ' || c > '~') && c != '\t');
+        .any(|c| !(' '..='~').contains(&c) && c != '\t');
     if !needs_encoding {
         return value.to_owned();
     }
@@ -26,8 +26,7 @@ pub fn q_encode_header(value: &str) -> String {
     for c in value.chars() {
         let mut utf8 = [0u8; 4];
         let bytes = c.encode_utf8(&mut utf8).as_bytes();
-        let encoded_len = if c.is_ascii() && c >= ' ' && c <= '~' && !matches!(c, '=' | '?' | '_')
-        {
+        let encoded_len = if (' '..='~').contains(&c) && !matches!(c, '=' | '?' | '_') {
             1
         } else {
             3 * bytes.len()
@@ -199,7 +198,10 @@ mod tests {
                 "[FIRING:2] HighLatency — service très lente sur le cluster de production numéro un",
                 "=?utf-8?q?[FIRING:2]_HighLatency_=E2=80=94_service_tr=C3=A8s_lente_sur_le?= =?utf-8?q?_cluster_de_production_num=C3=A9ro_un?=",
             ),
-            ("\u{1F525}\u{1F525}\u{1F525}\u{1F525}\u{1F525}\u{1F525}", "=?utf-8?q?=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5?= =?utf-8?q?=F0=9F=94=A5?="),
+            (
+                "\u{1F525}\u{1F525}\u{1F525}\u{1F525}\u{1F525}\u{1F525}",
+                "=?utf-8?q?=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5=F0=9F=94=A5?= =?utf-8?q?=F0=9F=94=A5?=",
+            ),
         ];
         for (value, want) in cases {
             assert_eq!(q_encode_header(value), *want, "{value:?}");
@@ -216,9 +218,18 @@ mod tests {
             ("a=b\nc \nd\t".into(), "a=3Db\r\nc=20\r\nd=09"),
             ("crlf\r\nlone cr\rend".into(), "crlf\r\nlone cr\r\nend"),
             ("é<p>".into(), "=C3=A9<p>"),
-            (long.clone(), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\r\nxxxxx"),
-            (format!("{}é", "y".repeat(74)), "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\r\n=C3=A9"),
-            (format!("{} \n", "z".repeat(75)), "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz=\r\n=20\r\n"),
+            (
+                long.clone(),
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=\r\nxxxxx",
+            ),
+            (
+                format!("{}é", "y".repeat(74)),
+                "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy=\r\n=C3=A9",
+            ),
+            (
+                format!("{} \n", "z".repeat(75)),
+                "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz=\r\n=20\r\n",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(

@@ -106,7 +106,9 @@ impl EmailNotifier {
         env: &IntegrationEnv,
     ) -> Result<Self, BuildError> {
         if config.smarthost.is_empty() {
-            return Err(BuildError::Invalid("no global SMTP smarthost set".to_owned()));
+            return Err(BuildError::Invalid(
+                "no global SMTP smarthost set".to_owned(),
+            ));
         }
         let mut headers = config.headers.clone();
         headers
@@ -256,7 +258,8 @@ impl EmailNotifier {
         let implicit = self.implicit_tls();
         let mut client = if implicit {
             let config = self.tls_config()?;
-            let establish = |e: String| retry_error(format!("establish TLS connection to server: {e}"));
+            let establish =
+                |e: String| retry_error(format!("establish TLS connection to server: {e}"));
             let tcp = smtp::dial(&address).await.map_err(establish)?;
             let tls = smtp::handshake(tcp, config, self.tls_server_name())
                 .await
@@ -305,8 +308,9 @@ impl EmailNotifier {
                 .map_err(|e| retry_error(format!("send STARTTLS command: {e}")))?;
         }
         if let Some(advertised) = client.extension("AUTH").await {
-            let mechanism = auth::choose(&advertised, &self.credentials, &self.config.smarthost.host)
-                .map_err(|e| retry_error(format!("find auth mechanism: {e}")))?;
+            let mechanism =
+                auth::choose(&advertised, &self.credentials, &self.config.smarthost.host)
+                    .map_err(|e| retry_error(format!("find auth mechanism: {e}")))?;
             if let Some(mechanism) = mechanism {
                 client.auth(&mechanism).await.map_err(|e| NotifyError {
                     retry: true,

@@ -40,7 +40,10 @@ enum Connection {
 }
 
 fn closed() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, "use of closed network connection")
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "use of closed network connection",
+    )
 }
 
 impl AsyncRead for Connection {
@@ -329,7 +332,9 @@ impl Client {
     /// `RCPT TO:<to>`.
     pub async fn rcpt(&mut self, to: &str) -> Result<(), String> {
         validate_line(to)?;
-        self.command(25, &format!("RCPT TO:<{to}>")).await.map(|_| ())
+        self.command(25, &format!("RCPT TO:<{to}>"))
+            .await
+            .map(|_| ())
     }
 
     /// `DATA`; the server's go-ahead (`354`) or its refusal.
@@ -430,7 +435,11 @@ fn parse_reply_line(line: &str) -> Result<(u16, bool, String), String> {
         .and_then(|digits| digits.parse().ok())
         .filter(|code| *code >= 100)
         .ok_or_else(|| format!("invalid response code: {line}"))?;
-    Ok((code, separator == Some(b'-'), line.get(4..).unwrap_or("").to_owned()))
+    Ok((
+        code,
+        separator == Some(b'-'),
+        line.get(4..).unwrap_or("").to_owned(),
+    ))
 }
 
 /// Go's `textproto.DotWriter`: a `.` doubled at the start of a line, bare
@@ -512,10 +521,7 @@ mod tests {
             Ok((250, true, "PIPELINING".into()))
         );
         assert_eq!(parse_reply_line("220 "), Ok((220, false, String::new())));
-        assert_eq!(
-            parse_reply_line("250"),
-            Err("short response: 250".into())
-        );
+        assert_eq!(parse_reply_line("250"), Err("short response: 250".into()));
         assert_eq!(
             parse_reply_line("abc x"),
             Err("invalid response code: abc x".into())

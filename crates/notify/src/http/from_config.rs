@@ -38,7 +38,11 @@ impl HttpClientSettings {
                 .map(|(name, header)| HttpHeader {
                     name: name.clone(),
                     values: header.values.clone(),
-                    secrets: header.secrets.iter().map(|s| s.expose().to_owned()).collect(),
+                    secrets: header
+                        .secrets
+                        .iter()
+                        .map(|s| s.expose().to_owned())
+                        .collect(),
                     files: header.files.iter().map(Into::into).collect(),
                 })
                 .collect(),

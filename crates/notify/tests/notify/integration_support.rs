@@ -10,7 +10,6 @@ use tocsin_alerting::clock::Clock;
 use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::Receiver;
 use tocsin_notify::IntegrationEnv;
-use tocsin_notify::preview::Rendered;
 use tocsin_notify::template::Templates;
 
 use crate::support::{alert, context, utc};
@@ -90,12 +89,4 @@ pub fn ctx() -> NotifyContext {
 /// The comparable parts of a notification error.
 pub fn parts(err: &NotifyError) -> (bool, FailureReason, &str) {
     (err.retry, err.reason, err.message.as_str())
-}
-
-/// The body of a rendered HTTP request.
-pub fn rendered_body(rendered: &Rendered) -> &[u8] {
-    match rendered {
-        Rendered::Http { body, .. } => body,
-        Rendered::Email { message, .. } => message,
-    }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of tocsin-notify, one binary: webhook behaviour
 //! against a real HTTP server, TLS settings against a real HTTPS server,
-//! Go differential checks and the Alertmanager 0.25 differential test.
+//! Go differential checks and the Alertmanager 0.25 differential tests;
+//! the chat, paging and cloud integrations against stand-in providers.
 
 mod chat_integrations;
 mod differential;
@@ -8,6 +9,10 @@ mod differential_integrations;
 mod discord;
 mod go_oracle;
 mod integration_support;
+mod jira;
+mod provider_apis;
+mod sns;
 mod support;
 mod tls;
 mod webhook;
+mod webhook_templates;

@@ -41,7 +41,12 @@ fn find_alertmanager() -> Option<PathBuf> {
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .flat_map(|dir| [dir.join("alertmanager"), dir.join("prometheus-alertmanager")])
+        .flat_map(|dir| {
+            [
+                dir.join("alertmanager"),
+                dir.join("prometheus-alertmanager"),
+            ]
+        })
         .find(|candidate| candidate.is_file())
 }
 
@@ -237,13 +242,21 @@ fn alerts_of(payload: &serde_json::Value, now: Timestamp) -> Vec<Alert> {
 
 /// `body` without PagerDuty's `custom_details` (the last payload field).
 fn without_custom_details(body: &str) -> String {
-    match (body.find(",\"custom_details\":"), body.find("},\"client\":")) {
+    match (
+        body.find(",\"custom_details\":"),
+        body.find("},\"client\":"),
+    ) {
         (Some(start), Some(end)) if start < end => format!("{}{}", &body[..start], &body[end..]),
         _ => body.to_owned(),
     }
 }
 
-fn assert_same_requests(what: &str, ours: &[Recorded], theirs: &[Recorded], compare_body: impl Fn(&str) -> String) {
+fn assert_same_requests(
+    what: &str,
+    ours: &[Recorded],
+    theirs: &[Recorded],
+    compare_body: impl Fn(&str) -> String,
+) {
     assert_eq!(
         ours.len(),
         theirs.len(),
@@ -252,8 +265,16 @@ fn assert_same_requests(what: &str, ours: &[Recorded], theirs: &[Recorded], comp
     for (i, (o, t)) in ours.iter().zip(theirs).enumerate() {
         assert_eq!(o.method, t.method, "{what}[{i}] method");
         assert_eq!(o.uri, t.uri, "{what}[{i}] path");
-        assert_eq!(o.header("content-type"), t.header("content-type"), "{what}[{i}] content type");
-        assert_eq!(o.header("authorization"), t.header("authorization"), "{what}[{i}] authorization");
+        assert_eq!(
+            o.header("content-type"),
+            t.header("content-type"),
+            "{what}[{i}] content type"
+        );
+        assert_eq!(
+            o.header("authorization"),
+            t.header("authorization"),
+            "{what}[{i}] authorization"
+        );
         assert_eq!(
             compare_body(o.body_str()),
             compare_body(t.body_str()),
@@ -282,10 +303,7 @@ fn parts(headers: &[(String, String)], body: &str) -> Vec<String> {
         .find(|(n, _)| n == "Content-Type")
         .expect("Content-Type")
         .1;
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .expect("boundary");
+    let boundary = content_type.split("boundary=").nth(1).expect("boundary");
     body.split(&format!("--{boundary}"))
         .map(str::to_owned)
         .collect()
@@ -312,7 +330,10 @@ async fn requests_match_alertmanager_025() {
     let port = free_port();
     let child = Command::new(&binary)
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.path={}", dir.path().join("data").display()))
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg("--cluster.listen-address=")
         .stdout(Stdio::null())
@@ -333,14 +354,19 @@ async fn requests_match_alertmanager_025() {
         .ok()
         != Some(200)
     {
-        assert!(started.elapsed() < Duration::from_secs(15), "alertmanager did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "alertmanager did not become ready"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
     let now = Timestamp::now();
     let starts = now - jiff::SignedDuration::from_secs(60);
     let alert_json = |ends: Option<Timestamp>| {
-        let ends = ends.map(|e| format!(r#","endsAt":"{e}""#)).unwrap_or_default();
+        let ends = ends
+            .map(|e| format!(r#","endsAt":"{e}""#))
+            .unwrap_or_default();
         format!(
             r#"[{{"labels":{{"alertname":"Diff","instance":"a","severity":"warn","team":"db ops","odd":"<&> é"}},"annotations":{{"summary":"s1 <b>","description":"d"}},"startsAt":"{starts}"{ends},"generatorURL":"http://prom/graph?g0.expr=up&x=1"}}]"#
         )
@@ -363,7 +389,8 @@ async fn requests_match_alertmanager_025() {
     // Firing: 1 webhook, 2 Slack, 2 PagerDuty, 3 OpsGenie, 1 VictorOps, 1 email.
     post(alert_json(None)).await;
     wait_until("firing notifications", Duration::from_secs(20), || {
-        theirs_http.requests().len() >= 9 && theirs_smtp.sessions().iter().any(|s| !s.data.is_empty())
+        theirs_http.requests().len() >= 9
+            && theirs_smtp.sessions().iter().any(|s| !s.data.is_empty())
     })
     .await;
     let firing_requests = theirs_http.requests();
@@ -388,7 +415,10 @@ async fn requests_match_alertmanager_025() {
         .expect("resolved webhook")
         .json();
     let env = IntegrationEnv {
-        external_url: firing_payload["externalURL"].as_str().expect("externalURL").to_owned(),
+        external_url: firing_payload["externalURL"]
+            .as_str()
+            .expect("externalURL")
+            .to_owned(),
         user_agent: tocsin_notify::env::DEFAULT_USER_AGENT.to_owned(),
         clock: Clock::system(),
     };
@@ -396,20 +426,29 @@ async fn requests_match_alertmanager_025() {
     // tocsin, same YAML, own servers.
     let ours_http = StubServer::start(answer).await;
     let ours_smtp = SmtpServer::start(SmtpOptions::default()).await;
-    let receiver = crate::support::receiver("", &receivers_yaml(&ours_http.url(""), ours_smtp.port()));
+    let receiver =
+        crate::support::receiver("", &receivers_yaml(&ours_http.url(""), ours_smtp.port()));
     let t = templates();
     let mut notifiers: Vec<Box<dyn Notifier>> = Vec::new();
     for (i, c) in receiver.slack_configs.iter().enumerate() {
-        notifiers.push(Box::new(SlackNotifier::new(c, i, t.clone(), &env).expect("slack")));
+        notifiers.push(Box::new(
+            SlackNotifier::new(c, i, t.clone(), &env).expect("slack"),
+        ));
     }
     for (i, c) in receiver.pagerduty_configs.iter().enumerate() {
-        notifiers.push(Box::new(PagerdutyNotifier::new(c, i, t.clone(), &env).expect("pagerduty")));
+        notifiers.push(Box::new(
+            PagerdutyNotifier::new(c, i, t.clone(), &env).expect("pagerduty"),
+        ));
     }
     for (i, c) in receiver.opsgenie_configs.iter().enumerate() {
-        notifiers.push(Box::new(OpsGenieNotifier::new(c, i, t.clone(), &env).expect("opsgenie")));
+        notifiers.push(Box::new(
+            OpsGenieNotifier::new(c, i, t.clone(), &env).expect("opsgenie"),
+        ));
     }
     for (i, c) in receiver.victorops_configs.iter().enumerate() {
-        notifiers.push(Box::new(VictorOpsNotifier::new(c, i, t.clone(), &env).expect("victorops")));
+        notifiers.push(Box::new(
+            VictorOpsNotifier::new(c, i, t.clone(), &env).expect("victorops"),
+        ));
     }
     let email = EmailNotifier::new(
         receiver.email_configs.first().expect("email"),
@@ -423,27 +462,83 @@ async fn requests_match_alertmanager_025() {
 
     let firing_alerts = alerts_of(&firing_payload, now);
     for n in &notifiers {
-        n.notify(&ctx, &firing_alerts).await.expect("our firing notification");
+        n.notify(&ctx, &firing_alerts)
+            .await
+            .expect("our firing notification");
     }
     email.notify(&ctx, &firing_alerts).await.expect("our email");
     let our_firing = ours_http.requests();
     let resolved_alerts = alerts_of(&resolved_payload, now);
     for n in &notifiers {
-        n.notify(&ctx, &resolved_alerts).await.expect("our resolved notification");
+        n.notify(&ctx, &resolved_alerts)
+            .await
+            .expect("our resolved notification");
     }
     let our_resolved: Vec<Recorded> = ours_http.requests()[our_firing.len()..].to_vec();
+
+    // Every integration was exercised (a comparison of two empty lists
+    // would prove nothing).
+    for (phase, theirs, expected) in [
+        ("firing", &firing_requests, [1, 1, 1, 1, 3, 1]),
+        ("resolved", &resolved_requests, [1, 1, 1, 1, 1, 1]),
+    ] {
+        for (prefix, count) in [
+            "/slack/default",
+            "/slack/custom",
+            "/pd/default",
+            "/pd/explicit",
+            "/og/",
+            "/vo/",
+        ]
+        .into_iter()
+        .zip(expected)
+        {
+            assert_eq!(under(theirs, prefix).len(), count, "{phase} {prefix}");
+        }
+    }
+    assert!(!theirs_session.data.is_empty(), "0.25 sent an email");
 
     for (phase, ours, theirs) in [
         ("firing", &our_firing, &firing_requests),
         ("resolved", &our_resolved, &resolved_requests),
     ] {
         let same = |s: &str| s.to_owned();
-        assert_same_requests(&format!("{phase} slack default"), &under(ours, "/slack/default"), &under(theirs, "/slack/default"), same);
-        assert_same_requests(&format!("{phase} slack custom"), &under(ours, "/slack/custom"), &under(theirs, "/slack/custom"), same);
-        assert_same_requests(&format!("{phase} pagerduty explicit details"), &under(ours, "/pd/explicit"), &under(theirs, "/pd/explicit"), same);
-        assert_same_requests(&format!("{phase} pagerduty default details (custom_details elided)"), &under(ours, "/pd/default"), &under(theirs, "/pd/default"), without_custom_details);
-        assert_same_requests(&format!("{phase} opsgenie"), &under(ours, "/og/"), &under(theirs, "/og/"), same);
-        assert_same_requests(&format!("{phase} victorops"), &under(ours, "/vo/"), &under(theirs, "/vo/"), same);
+        assert_same_requests(
+            &format!("{phase} slack default"),
+            &under(ours, "/slack/default"),
+            &under(theirs, "/slack/default"),
+            same,
+        );
+        assert_same_requests(
+            &format!("{phase} slack custom"),
+            &under(ours, "/slack/custom"),
+            &under(theirs, "/slack/custom"),
+            same,
+        );
+        assert_same_requests(
+            &format!("{phase} pagerduty explicit details"),
+            &under(ours, "/pd/explicit"),
+            &under(theirs, "/pd/explicit"),
+            same,
+        );
+        assert_same_requests(
+            &format!("{phase} pagerduty default details (custom_details elided)"),
+            &under(ours, "/pd/default"),
+            &under(theirs, "/pd/default"),
+            without_custom_details,
+        );
+        assert_same_requests(
+            &format!("{phase} opsgenie"),
+            &under(ours, "/og/"),
+            &under(theirs, "/og/"),
+            same,
+        );
+        assert_same_requests(
+            &format!("{phase} victorops"),
+            &under(ours, "/vo/"),
+            &under(theirs, "/vo/"),
+            same,
+        );
         let pd_ours = under(ours, "/pd/default");
         let pd_theirs = under(theirs, "/pd/default");
         if let (Some(o), Some(t)) = (pd_ours.first(), pd_theirs.first()) {
@@ -456,7 +551,10 @@ async fn requests_match_alertmanager_025() {
     }
 
     let ours_session = ours_smtp.single_session();
-    assert_eq!(ours_session.commands, theirs_session.commands, "SMTP commands");
+    assert_eq!(
+        ours_session.commands, theirs_session.commands,
+        "SMTP commands"
+    );
     let (our_headers, our_body) = split_message(&ours_session);
     let (their_headers, their_body) = split_message(&theirs_session);
     let names = |h: &[(String, String)]| {
@@ -464,10 +562,19 @@ async fn requests_match_alertmanager_025() {
         n.sort();
         n
     };
-    assert_eq!(names(&our_headers), names(&their_headers), "email header names");
+    assert_eq!(
+        names(&our_headers),
+        names(&their_headers),
+        "email header names"
+    );
     for name in ["Subject", "From", "To", "X-Team", "MIME-Version"] {
-        let value = |h: &[(String, String)]| h.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-        assert_eq!(value(&our_headers), value(&their_headers), "email header {name}");
+        let value =
+            |h: &[(String, String)]| h.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        assert_eq!(
+            value(&our_headers),
+            value(&their_headers),
+            "email header {name}"
+        );
     }
     let our_parts = parts(&our_headers, &our_body);
     let their_parts = parts(&their_headers, &their_body);
@@ -490,6 +597,8 @@ async fn requests_match_alertmanager_025() {
             qp_decode(t_body),
             "MIME part {i} differs beyond the known 0.34 template change"
         );
-        eprintln!("MIME part {i}: identical once decoded, except 0.34's https://schema.org itemtype");
+        eprintln!(
+            "MIME part {i}: identical once decoded, except 0.34's https://schema.org itemtype"
+        );
     }
 }

@@ -179,12 +179,18 @@ async fn starttls_plain_auth_and_the_whole_message() {
             "MIME-Version"
         ]
     );
-    assert_eq!(message.header("From"), Some("Alertmanager <am@example.org>"));
+    assert_eq!(
+        message.header("From"),
+        Some("Alertmanager <am@example.org>")
+    );
     assert_eq!(
         message.header("Subject"),
         Some("=?utf-8?q?Alerte:_Test_=E2=80=94_tr=C3=A8s_urgent?=")
     );
-    assert_eq!(message.header("To"), Some("a@example.org, B <b@example.org>"));
+    assert_eq!(
+        message.header("To"),
+        Some("a@example.org, B <b@example.org>")
+    );
     assert_eq!(message.header("X-Team"), Some("ops"));
     assert_eq!(message.header("MIME-Version"), Some("1.0"));
     let message_id = message.header("Message-Id").expect("Message-Id");
@@ -193,7 +199,10 @@ async fn starttls_plain_auth_and_the_whole_message() {
         .and_then(|m| m.strip_suffix(&format!("@{}>", this_hostname())))
         .unwrap_or_else(|| panic!("Message-Id shape: {message_id}"));
     let (nanos, random) = inner.split_once('.').expect("nanos.random");
-    assert!(nanos.parse::<i64>().is_ok() && random.parse::<u64>().is_ok(), "{message_id}");
+    assert!(
+        nanos.parse::<i64>().is_ok() && random.parse::<u64>().is_ok(),
+        "{message_id}"
+    );
     let date = message.header("Date").expect("Date");
     assert!(looks_like_rfc1123z(date), "{date}");
     assert_eq!(message.boundary.len(), 60);
@@ -211,11 +220,16 @@ async fn starttls_plain_auth_and_the_whole_message() {
     assert_eq!(text_body, "Alerts: Test=s1 ");
     let (html_head, html_body) = &message.parts[1];
     assert_eq!(html_head[1], "Content-Type: text/html; charset=UTF-8");
-    assert!(html_body.trim_start().starts_with("<!DOCTYPE html"), "{html_body}");
+    assert!(
+        html_body.trim_start().starts_with("<!DOCTYPE html"),
+        "{html_body}"
+    );
     assert!(html_body.contains("[FIRING:1] Test"), "{html_body}");
     // Quoted-printable lines stay within 76 characters.
     let raw = String::from_utf8_lossy(&session.data).into_owned();
-    assert!(raw.split("\r\n").all(|line| line.len() <= 76 || line.starts_with("Content-Type") || line.starts_with("Message-Id")));
+    assert!(raw.split("\r\n").all(|line| line.len() <= 76
+        || line.starts_with("Content-Type")
+        || line.starts_with("Message-Id")));
 }
 
 #[tokio::test]
@@ -296,7 +310,10 @@ async fn plain_without_tls_is_refused_off_localhost() {
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert_eq!(err.message, "*smtp.plainAuth auth: unencrypted connection");
     assert!(err.retry);
-    assert_eq!(server.single_session().commands[..2], ["EHLO localhost", "QUIT"]);
+    assert_eq!(
+        server.single_session().commands[..2],
+        ["EHLO localhost", "QUIT"]
+    );
 }
 
 #[tokio::test]
@@ -363,7 +380,8 @@ async fn failures_and_their_texts() {
     assert!(err.retry);
 
     // Nobody listening.
-    let n = notifier("  - to: a@example.org\n    from: am@example.org\n    smarthost: 127.0.0.1:1\n");
+    let n =
+        notifier("  - to: a@example.org\n    from: am@example.org\n    smarthost: 127.0.0.1:1\n");
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert_eq!(
         err.message,
@@ -412,10 +430,7 @@ async fn plain_smtp_without_tls_or_auth() {
     let message = parse_message(&session.data);
     assert_eq!(message.parts.len(), 1);
     assert_eq!(message.parts[0].1, "only text");
-    assert_eq!(
-        message.header("Subject"),
-        Some("[FIRING:1] Test (ops)")
-    );
+    assert_eq!(message.header("Subject"), Some("[FIRING:1] Test (ops)"));
 }
 
 #[tokio::test]
@@ -449,11 +464,21 @@ async fn threading_headers() {
 
 #[tokio::test]
 async fn preview_is_the_message_that_would_be_sent() {
-    let n = notifier("  - to: 'x@example.org, y@example.org'\n    from: am@example.org\n    smarthost: mail.example:25\n");
+    let n = notifier(
+        "  - to: 'x@example.org, y@example.org'\n    from: am@example.org\n    smarthost: mail.example:25\n",
+    );
     let rendered = n
         .preview(&context(&[("alertname", "Test")]), &[test_alert()])
         .expect("preview");
-    let [Rendered::Email { smarthost, from, to, message }] = rendered.as_slice() else {
+    let [
+        Rendered::Email {
+            smarthost,
+            from,
+            to,
+            message,
+        },
+    ] = rendered.as_slice()
+    else {
         panic!("one email expected: {rendered:?}");
     };
     assert_eq!(smarthost, "mail.example:25");

@@ -13,7 +13,9 @@ use crate::support::receiver;
 fn settings(http_config: &str) -> Result<HttpClientSettings, BuildError> {
     let receiver = receiver(
         "",
-        &format!("- name: team\n  webhook_configs:\n  - url: http://h/\n    http_config:\n{http_config}"),
+        &format!(
+            "- name: team\n  webhook_configs:\n  - url: http://h/\n    http_config:\n{http_config}"
+        ),
     );
     let webhook = receiver.webhook_configs.first().expect("webhook");
     HttpClientSettings::from_config(webhook.http_config.as_ref().expect("http_config"))
@@ -101,7 +103,10 @@ fn bearer_tokens_become_authorization() {
             credentials: Secret::Inline("abc".into()),
         })
     );
-    assert_eq!(settings("      {}\n").expect("defaults"), HttpClientSettings::default());
+    assert_eq!(
+        settings("      {}\n").expect("defaults"),
+        HttpClientSettings::default()
+    );
 }
 
 #[test]

@@ -66,7 +66,10 @@ async fn create_with_every_field_then_updates() {
     let create = &requests[0];
     assert_eq!(create.method, "POST");
     assert_eq!(create.uri, "/og/v2/alerts");
-    assert_eq!(create.header_all("authorization"), vec!["GenieKey key-prod"]);
+    assert_eq!(
+        create.header_all("authorization"),
+        vec!["GenieKey key-prod"]
+    );
     assert_eq!(create.header("content-type"), Some("application/json"));
     assert_eq!(
         create.body_str(),
@@ -125,7 +128,10 @@ async fn default_create_body() {
     send(&n, &[test_alert()]).await.expect("sent");
     let body = stub.single_request().json();
     assert_eq!(body["message"], "[FIRING:1] Test (prod ops)");
-    assert_eq!(body["source"], "http://am.example:9093/#/alerts?receiver=team");
+    assert_eq!(
+        body["source"],
+        "http://am.example:9093/#/alerts?receiver=team"
+    );
     assert_eq!(
         body["details"],
         serde_json::json!({"alertname": "Test", "env": "prod", "team": "ops"})
@@ -151,14 +157,32 @@ async fn genie_key_wins_over_http_config_credentials() {
 async fn answers() {
     for (reply, retry, reason, message) in [
         (
-            Reply::json(422, r#"{"message":"Request body is not processable","took":0.1}"#),
+            Reply::json(
+                422,
+                r#"{"message":"Request body is not processable","took":0.1}"#,
+            ),
             false,
             FailureReason::ClientError,
             r#"unexpected status code 422: {"message":"Request body is not processable","took":0.1}"#,
         ),
-        (Reply::status(429), true, FailureReason::RateLimited, "unexpected status code 429"),
-        (Reply::text(503, "down"), true, FailureReason::ServerError, "unexpected status code 503: down"),
-        (Reply::status(401), false, FailureReason::AuthError, "unexpected status code 401"),
+        (
+            Reply::status(429),
+            true,
+            FailureReason::RateLimited,
+            "unexpected status code 429",
+        ),
+        (
+            Reply::text(503, "down"),
+            true,
+            FailureReason::ServerError,
+            "unexpected status code 503: down",
+        ),
+        (
+            Reply::status(401),
+            false,
+            FailureReason::AuthError,
+            "unexpected status code 401",
+        ),
     ] {
         let stub = StubServer::start(move |_| reply.clone()).await;
         let n = notifier(&format!(

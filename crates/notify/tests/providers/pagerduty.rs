@@ -14,7 +14,10 @@ const TEST_KEY_HASH: &str = "e9431e3956d0c42acc81f7e5efa9f884c86bb68f834cbecb73e
 
 fn notifier(config: &str) -> PagerdutyNotifier {
     let receiver = receiver("", &format!("- name: team\n  pagerduty_configs:\n{config}"));
-    let pd = receiver.pagerduty_configs.first().expect("pagerduty config");
+    let pd = receiver
+        .pagerduty_configs
+        .first()
+        .expect("pagerduty config");
     PagerdutyNotifier::new(pd, 0, templates(), &env()).expect("notifier")
 }
 
@@ -23,7 +26,10 @@ async fn send(n: &PagerdutyNotifier, alerts: &[Alert]) -> Result<(), NotifyError
 }
 
 fn test_alert() -> Alert {
-    firing(&[("alertname", "Test"), ("instance", "i1")], &[("summary", "s1")])
+    firing(
+        &[("alertname", "Test"), ("instance", "i1")],
+        &[("summary", "s1")],
+    )
 }
 
 #[tokio::test]
@@ -100,7 +106,10 @@ async fn v2_resolve_uses_the_defaults() {
         "http://am.example:9093/#/alerts?receiver=team"
     );
     assert_eq!(body["payload"]["custom_details"]["num_resolved"], 1);
-    assert_eq!(body["payload"]["custom_details"]["firing"], serde_json::json!([]));
+    assert_eq!(
+        body["payload"]["custom_details"]["firing"],
+        serde_json::json!([])
+    );
     assert!(body.get("images").is_none() && body.get("links").is_none());
 }
 
@@ -126,8 +135,7 @@ async fn v1_events_use_the_service_key_and_legacy_fields() {
 
     // Resolve events carry no client.
     let stub = StubServer::answering(200).await;
-    let n = notifier("  - service_key: svc\n")
-        .with_events_v1_url(stub.url("/v1"));
+    let n = notifier("  - service_key: svc\n").with_events_v1_url(stub.url("/v1"));
     send(&n, &[resolved(&[("alertname", "Test")], &[])])
         .await
         .expect("sent");
@@ -159,7 +167,10 @@ async fn v2_answers() {
     ];
     for (reply, retry, reason, message) in cases {
         let stub = StubServer::start(move |_| reply.clone()).await;
-        let n = notifier(&format!("  - routing_key: key\n    url: {}\n", stub.url("/e")));
+        let n = notifier(&format!(
+            "  - routing_key: key\n    url: {}\n",
+            stub.url("/e")
+        ));
         let err = send(&n, &[test_alert()]).await.unwrap_err();
         assert_eq!(err.message, message);
         assert_eq!(err.retry, retry, "{message}");
@@ -220,15 +231,19 @@ async fn routing_key_file_is_read_and_trimmed_at_send_time() {
 
 #[tokio::test]
 async fn template_errors_are_final() {
-    let n = notifier("  - routing_key: key\n    url: http://127.0.0.1:1/e\n    class: '{{ template \"nope\" . }}'\n");
+    let n = notifier(
+        "  - routing_key: key\n    url: http://127.0.0.1:1/e\n    class: '{{ template \"nope\" . }}'\n",
+    );
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert!(!err.retry);
     assert!(
-        err.message.starts_with("failed to template PagerDuty v2 message: "),
+        err.message
+            .starts_with("failed to template PagerDuty v2 message: "),
         "{}",
         err.message
     );
-    let n = notifier("  - routing_key: '{{ .CommonLabels.missing }}'\n    url: http://127.0.0.1:1/e\n");
+    let n =
+        notifier("  - routing_key: '{{ .CommonLabels.missing }}'\n    url: http://127.0.0.1:1/e\n");
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert_eq!(err.message, "routing key cannot be empty");
 }

@@ -24,7 +24,11 @@ async fn send(n: &SlackNotifier, alerts: &[Alert]) -> Result<(), NotifyError> {
 
 fn test_alert() -> Alert {
     firing(
-        &[("alertname", "Test"), ("severity", "critical"), ("team", "a")],
+        &[
+            ("alertname", "Test"),
+            ("severity", "critical"),
+            ("team", "a"),
+        ],
         &[("summary", "s1")],
     )
 }
@@ -86,7 +90,10 @@ async fn every_field_is_sent_as_upstream_encodes_it() {
     let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier(
         "",
-        &format!("  - api_url: {}\n{EVERY_FIELD}", stub.url("/services/T/B/X")),
+        &format!(
+            "  - api_url: {}\n{EVERY_FIELD}",
+            stub.url("/services/T/B/X")
+        ),
     );
     send(&n, &[test_alert()]).await.expect("sent");
     let request = stub.single_request();
@@ -100,7 +107,12 @@ async fn every_field_is_sent_as_upstream_encodes_it() {
     let preview = n
         .preview(&context(&[("alertname", "Test")]), &[test_alert()])
         .expect("preview");
-    let [Rendered::Http { body, url_masked, .. }] = preview.as_slice() else {
+    let [
+        Rendered::Http {
+            body, url_masked, ..
+        },
+    ] = preview.as_slice()
+    else {
         panic!("one HTTP request expected: {preview:?}");
     };
     assert_eq!(body, &request.body);
@@ -157,7 +169,8 @@ async fn bot_tokens_post_to_the_web_api_and_surface_slacks_error() {
     assert_eq!(request.uri, "/api/chat.postMessage");
     assert_eq!(request.header("authorization"), Some("Bearer xoxb-123"));
 
-    let ok = StubServer::start(|_| Reply::json(200, r#"{"ok":true,"channel":"C1","ts":"1.2"}"#)).await;
+    let ok =
+        StubServer::start(|_| Reply::json(200, r#"{"ok":true,"channel":"C1","ts":"1.2"}"#)).await;
     let n = notifier(
         &format!("  slack_app_url: {}\n", ok.url("/api/chat.postMessage")),
         "  - app_token: xoxb-123\n    update_message: false\n",
@@ -230,10 +243,7 @@ async fn api_url_file_is_read_at_send_time() {
     let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("url");
-    let n = notifier(
-        "",
-        &format!("  - api_url_file: {}\n", path.display()),
-    );
+    let n = notifier("", &format!("  - api_url_file: {}\n", path.display()));
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert_eq!(
         err.message,

@@ -186,7 +186,10 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
     let mut stream = BufReader::new(stream);
-    stream.get_mut().write_all(b"220 localhost ESMTP test\r\n").await?;
+    stream
+        .get_mut()
+        .write_all(b"220 localhost ESMTP test\r\n")
+        .await?;
     let outcome = dialogue(&mut stream, options, record, acceptor.is_some()).await?;
     if let (Outcome::UpgradeToTls, Some(acceptor)) = (outcome, acceptor) {
         let tls = acceptor.accept(stream.into_inner()).await?;
@@ -331,7 +334,11 @@ async fn authenticate<S: AsyncRead + AsyncWrite + Unpin>(
             Ok(user == options.username && pass == options.password)
         }
         "CRAM-MD5" => {
-            reply(stream, &format!("334 {}\r\n", BASE64.encode(CRAM_CHALLENGE))).await?;
+            reply(
+                stream,
+                &format!("334 {}\r\n", BASE64.encode(CRAM_CHALLENGE)),
+            )
+            .await?;
             let answer = decode(&next_line(stream).await?);
             Ok(answer == options.cram_response)
         }

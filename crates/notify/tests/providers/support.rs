@@ -225,9 +225,8 @@ pub fn fixture(name: &str) -> PathBuf {
 /// `receivers_yaml` (and optional `global:` block), loaded by the real
 /// configuration loader (defaults, inheritance, validation).
 pub fn receiver(global_yaml: &str, receivers_yaml: &str) -> Receiver {
-    let text = format!(
-        "global:\n{global_yaml}\nroute:\n  receiver: team\nreceivers:\n{receivers_yaml}\n"
-    );
+    let text =
+        format!("global:\n{global_yaml}\nroute:\n  receiver: team\nreceivers:\n{receivers_yaml}\n");
     match tocsin_config::load_str(&text, "test.yml") {
         Ok(loaded) => loaded
             .config

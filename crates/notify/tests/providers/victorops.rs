@@ -13,7 +13,10 @@ const TEST_KEY_HASH: &str = "e9431e3956d0c42acc81f7e5efa9f884c86bb68f834cbecb73e
 
 fn notifier(config: &str) -> VictorOpsNotifier {
     let receiver = receiver("", &format!("- name: team\n  victorops_configs:\n{config}"));
-    let vo = receiver.victorops_configs.first().expect("victorops config");
+    let vo = receiver
+        .victorops_configs
+        .first()
+        .expect("victorops config");
     VictorOpsNotifier::new(vo, 0, templates(), &env()).expect("notifier")
 }
 
@@ -22,7 +25,10 @@ async fn send(n: &VictorOpsNotifier, alerts: &[Alert]) -> Result<(), NotifyError
 }
 
 fn test_alert() -> Alert {
-    firing(&[("alertname", "Test"), ("team", "db ops")], &[("summary", "s1")])
+    firing(
+        &[("alertname", "Test"), ("team", "db ops")],
+        &[("summary", "s1")],
+    )
 }
 
 #[tokio::test]
@@ -71,7 +77,11 @@ async fn message_types() {
         ("WARNING", test_alert(), "WARNING"),
         ("INFO", test_alert(), "INFO"),
         ("warning", test_alert(), "CRITICAL"),
-        ("WARNING", resolved(&[("alertname", "Test")], &[]), "RECOVERY"),
+        (
+            "WARNING",
+            resolved(&[("alertname", "Test")], &[]),
+            "RECOVERY",
+        ),
     ] {
         let stub = StubServer::answering(200).await;
         let n = notifier(&format!(
@@ -120,7 +130,11 @@ async fn answers_use_the_plain_retrier() {
     let n = notifier("  - api_key: k\n    api_url: http://127.0.0.1:1/\n    routing_key: r\n");
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert!(err.retry);
-    assert!(err.message.starts_with("Post \"<redacted>\": "), "{}", err.message);
+    assert!(
+        err.message.starts_with("Post \"<redacted>\": "),
+        "{}",
+        err.message
+    );
 }
 
 #[tokio::test]
@@ -130,7 +144,11 @@ async fn body_template_errors_are_retried_like_upstream() {
     );
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert!(err.retry);
-    assert!(err.message.starts_with("templating error: "), "{}", err.message);
+    assert!(
+        err.message.starts_with("templating error: "),
+        "{}",
+        err.message
+    );
     let n = notifier(
         "  - api_key: k\n    api_url: http://127.0.0.1:1/\n    routing_key: '{{ template \"nope\" . }}'\n",
     );

@@ -32,6 +32,7 @@ use super::drain::{FlushGate, GatedFlush};
 use super::integrations;
 use super::telemetry::ConfigCounts;
 use super::time_intervals;
+use tocsin_notify::template::Templates;
 
 /// Why a configuration cannot be applied (the reload error text).
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,9 @@ pub enum BuildError {
     #[error("{0}")]
     Route(#[from] tocsin_alerting::route::RouteTreeError),
     #[error("{0}")]
-    Integration(#[from] integrations::IntegrationError),
+    Integration(#[from] integrations::ReceiverError),
+    #[error("{0}")]
+    Templates(#[from] tocsin_notify::template::TemplateError),
 }
 
 /// Everything built from one configuration, not yet running.
@@ -59,7 +62,9 @@ impl Blueprint {
     pub fn build(config: Config, env: &IntegrationEnv) -> Result<Blueprint, BuildError> {
         let tree = RouteTree::new(&config.route)?;
         let used: BTreeSet<&str> = tree.nodes().iter().map(|n| n.receiver()).collect();
-        let built = integrations::build_all(&config.receivers, &used, env)?;
+        let globs: Vec<std::path::PathBuf> = config.templates.iter().map(Into::into).collect();
+        let templates = Arc::new(Templates::from_globs(&globs)?);
+        let built = integrations::build_all(&config.receivers, &used, &templates, env)?;
         let time_intervals = time_intervals::build(&config);
         let mut unavailable = Vec::new();
         let mut notifiers = HashMap::with_capacity(built.len());

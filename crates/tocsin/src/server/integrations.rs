@@ -1,13 +1,14 @@
 //! Receivers → the pipeline's [`Notifier`]s (upstream
-//! `receiver.BuildReceiverIntegrations`): one notifier per entry of each
-//! `*_configs` list, with its index within that list.
+//! `receiver.BuildReceiverIntegrations`), through `tocsin_notify::receiver`:
+//! one notifier per entry of each `*_configs` list, in upstream's order,
+//! rendering with the configuration's templates.
 //!
-//! `webhook_configs` become [`WebhookNotifier`]s. Integrations tocsin does
-//! not implement yet (and webhooks using settings the HTTP client cannot
-//! honour, such as `oauth2`) become an [`UnavailableNotifier`] that fails
-//! every send with a clear message, so the failure shows up in the log and
-//! in `alertmanager_notifications_failed_total`, never as a crash or as a
-//! silently dropped notification.
+//! An entry that cannot be built fails the (re)load, as upstream — except
+//! one that uses a setting tocsin does not support yet (such as `oauth2`):
+//! it becomes an [`UnavailableNotifier`] that fails every send with a clear
+//! message, so the gap shows in the start-up warning, the log and
+//! `alertmanager_notifications_failed_total`, and the rest of a valid
+//! configuration still runs.
 
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
@@ -17,19 +18,16 @@ use std::sync::Arc;
 use tocsin_alerting::alert::Alert;
 use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
 use tocsin_config::Receiver;
-use tocsin_config::notifiers::WebhookConfig;
-use tocsin_notify::{IntegrationEnv, WebhookNotifier, WebhookSettings, WebhookUrl};
-
-use super::http_client;
+use tocsin_notify::receiver::{IntegrationError, build_each};
+use tocsin_notify::template::Templates;
+use tocsin_notify::{BuildError, IntegrationEnv};
 
 /// A receiver's integrations could not be built (the reload fails).
 #[derive(Debug, thiserror::Error)]
-#[error("receiver {receiver:?}: {integration}[{index}]: {message}")]
-pub struct IntegrationError {
+#[error("receiver {receiver:?}: {error}")]
+pub struct ReceiverError {
     pub receiver: String,
-    pub integration: &'static str,
-    pub index: usize,
-    pub message: String,
+    pub error: IntegrationError,
 }
 
 /// An integration that cannot send, and why.
@@ -45,12 +43,15 @@ impl Notifier for UnavailableNotifier {
     fn integration(&self) -> &str {
         self.integration
     }
+
     fn index(&self) -> usize {
         self.index
     }
+
     fn send_resolved(&self) -> bool {
         self.send_resolved
     }
+
     fn notify<'a>(
         &'a self,
         _ctx: &'a NotifyContext,
@@ -74,82 +75,56 @@ pub struct BuiltReceiver {
     pub unavailable: BTreeSet<String>,
 }
 
-fn webhook(
-    receiver: &str,
-    index: usize,
-    config: &WebhookConfig,
+/// Every integration of `receiver`, in upstream's order.
+pub fn build(
+    receiver: &Receiver,
+    templates: &Arc<Templates>,
     env: &IntegrationEnv,
-    built: &mut BuiltReceiver,
-) -> Result<(), IntegrationError> {
-    let http = match http_client::settings(config.http_config.as_ref()) {
-        Ok(http) => http,
-        Err(unsupported) => {
-            let reason = format!("webhook: {unsupported}");
-            built.unavailable.insert(reason.clone());
-            built.notifiers.push(Arc::new(UnavailableNotifier {
-                integration: "webhook",
-                index,
-                send_resolved: config.send_resolved,
-                reason,
-            }));
-            return Ok(());
-        }
-    };
-    let url = if config.url.is_empty() {
-        WebhookUrl::File(config.url_file.clone().into())
-    } else {
-        WebhookUrl::Inline(config.url.expose().to_owned())
-    };
-    let settings = WebhookSettings {
-        url,
-        max_alerts: config.max_alerts,
-        timeout: config.timeout.0,
-        send_resolved: config.send_resolved,
-        http,
-    };
-    match WebhookNotifier::new(settings, index, env) {
-        Ok(n) => {
-            built.notifiers.push(Arc::new(n));
-            Ok(())
-        }
-        Err(e) => Err(IntegrationError {
-            receiver: receiver.to_owned(),
-            integration: "webhook",
-            index,
-            message: e.to_string(),
-        }),
-    }
-}
-
-/// Every integration of `receiver`, in upstream's order of integration
-/// types (webhook first).
-pub fn build(receiver: &Receiver, env: &IntegrationEnv) -> Result<BuiltReceiver, IntegrationError> {
+) -> Result<BuiltReceiver, ReceiverError> {
     let mut built = BuiltReceiver {
         notifiers: Vec::new(),
         unavailable: BTreeSet::new(),
     };
-    for (index, config) in receiver.webhook_configs.iter().enumerate() {
-        webhook(&receiver.name, index, config, env, &mut built)?;
-    }
-    let mut not_implemented =
-        |integration: &'static str, send_resolved: &mut dyn Iterator<Item = bool>| {
-            for (index, send_resolved) in send_resolved.enumerate() {
-                let reason = format!("integration {integration:?} is not implemented yet");
+    for entry in build_each(receiver, templates, env) {
+        match entry {
+            Ok(integration) => built.notifiers.push(integration.notifier),
+            Err(IntegrationError {
+                integration,
+                index,
+                problem: BuildError::Unsupported(what),
+            }) => {
+                let reason = format!("{integration}: {what} is not supported by tocsin yet");
                 built.unavailable.insert(reason.clone());
                 built.notifiers.push(Arc::new(UnavailableNotifier {
                     integration,
                     index,
-                    send_resolved,
+                    send_resolved: send_resolved(receiver, integration, index),
                     reason,
                 }));
             }
-        };
-    macro_rules! unimplemented_lists {
-        ($($field:ident => $name:literal),* $(,)?) => {
-            $(not_implemented($name, &mut receiver.$field.iter().map(|c| c.send_resolved));)*
+            Err(error) => {
+                return Err(ReceiverError {
+                    receiver: receiver.name.clone(),
+                    error,
+                });
+            }
+        }
+    }
+    Ok(built)
+}
+
+/// The `send_resolved` setting of `receiver.<integration>_configs[index]`.
+fn send_resolved(receiver: &Receiver, integration: &str, index: usize) -> bool {
+    macro_rules! lookup {
+        ($($list:ident => $name:literal),* $(,)?) => {
+            match integration {
+                $($name => receiver.$list.get(index).is_some_and(|c| c.send_resolved),)*
+                _ => false,
+            }
         };
     }
-    unimplemented_lists!(
+    lookup!(
+        webhook_configs => "webhook",
         email_configs => "email",
         pagerduty_configs => "pagerduty",
         opsgenie_configs => "opsgenie",
@@ -164,20 +139,19 @@ pub fn build(receiver: &Receiver, env: &IntegrationEnv) -> Result<BuiltReceiver,
         msteams_configs => "msteams",
         msteamsv2_configs => "msteamsv2",
         jira_configs => "jira",
+        incidentio_configs => "incidentio",
         rocketchat_configs => "rocketchat",
         mattermost_configs => "mattermost",
-        incidentio_configs => "incidentio",
-    );
-    Ok(built)
+    )
 }
 
-/// Notifiers for every receiver in `receivers` whose name is in `used`
-/// (upstream skips receivers no route refers to).
+/// The receivers routes use (upstream skips the others and says so).
 pub fn build_all<'a>(
     receivers: impl IntoIterator<Item = &'a Receiver>,
     used: &BTreeSet<&str>,
+    templates: &Arc<Templates>,
     env: &IntegrationEnv,
-) -> Result<HashMap<String, BuiltReceiver>, IntegrationError> {
+) -> Result<HashMap<String, BuiltReceiver>, ReceiverError> {
     let mut out = HashMap::new();
     for receiver in receivers {
         if !used.contains(receiver.name.as_str()) {
@@ -187,7 +161,7 @@ pub fn build_all<'a>(
             );
             continue;
         }
-        out.insert(receiver.name.clone(), build(receiver, env)?);
+        out.insert(receiver.name.clone(), build(receiver, templates, env)?);
     }
     Ok(out)
 }
@@ -230,7 +204,8 @@ mod tests {
         let r = receiver(
             "- name: r\n  webhook_configs:\n  - url: 'http://127.0.0.1:9/a'\n  - url: 'http://127.0.0.1:9/b'\n    send_resolved: false\n    http_config: {oauth2: {client_id: a, client_secret: b, token_url: 'http://t/'}}\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#x'\n",
         );
-        let built = build(&r, &IntegrationEnv::new("http://am")).unwrap();
+        let templates = Arc::new(Templates::builtin());
+        let built = build(&r, &templates, &IntegrationEnv::new("http://am")).unwrap();
         let described: Vec<(String, usize, bool)> = built
             .notifiers
             .iter()
@@ -244,17 +219,16 @@ mod tests {
                 ("slack".to_owned(), 0, false),
             ]
         );
-        assert_eq!(
-            built.unavailable.iter().cloned().collect::<Vec<_>>(),
-            [
-                "integration \"slack\" is not implemented yet",
-                "webhook: http_config: oauth2 is not supported by tocsin yet",
-            ]
+        assert_eq!(built.unavailable.len(), 1, "{:?}", built.unavailable);
+        let reason = built.unavailable.iter().next().unwrap();
+        assert!(
+            reason.starts_with("webhook: ") && reason.contains("oauth2"),
+            "{reason}"
         );
-        let err = built.notifiers[2].notify(&ctx(), &[]).await.unwrap_err();
+        let err = built.notifiers[1].notify(&ctx(), &[]).await.unwrap_err();
         assert!(!err.retry);
         assert_eq!(err.reason, FailureReason::Other);
-        assert_eq!(err.message, "integration \"slack\" is not implemented yet");
+        assert_eq!(&err.message, reason);
     }
 
     #[test]
@@ -262,7 +236,14 @@ mod tests {
         let yaml = "route: {receiver: a}\nreceivers:\n- name: a\n- name: b\n  webhook_configs: [{url: 'http://x/'}]\n";
         let config = tocsin_config::load_str(yaml, "t.yml").unwrap().config;
         let used: BTreeSet<&str> = ["a"].into_iter().collect();
-        let built = build_all(&config.receivers, &used, &IntegrationEnv::new("http://am")).unwrap();
+        let templates = Arc::new(Templates::builtin());
+        let built = build_all(
+            &config.receivers,
+            &used,
+            &templates,
+            &IntegrationEnv::new("http://am"),
+        )
+        .unwrap();
         assert_eq!(built.keys().collect::<Vec<_>>(), ["a"]);
         assert!(
             built["a"].notifiers.is_empty(),
