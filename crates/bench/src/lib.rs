@@ -1,8 +1,12 @@
 //! Inputs for tocsin's benchmarks: generators of large but realistic
 //! configurations and alert label sets. The benchmarks themselves live in
-//! `benches/`; their figures are recorded in `docs/benchmarks.md`.
+//! `benches/`; their figures are recorded in `docs/benchmarks.md`. The
+//! [`load`] module is the machinery of the `load` command (HTTP load
+//! against a running server).
 
 use std::fmt::Write;
+
+pub mod load;
 
 use tocsin_model::LabelSet;
 

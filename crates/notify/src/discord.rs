@@ -109,12 +109,20 @@ impl DiscordNotifier {
             truncate_in_runes(&tmpl.text(&self.config.message), MAX_DESCRIPTION_RUNES);
         tmpl.check().map_err(|e| final_error(e.message))?;
         if cut {
-            tracing::warn!(group_key, max_runes = MAX_DESCRIPTION_RUNES, "Truncated message");
+            tracing::warn!(
+                group_key,
+                max_runes = MAX_DESCRIPTION_RUNES,
+                "Truncated message"
+            );
         }
         let (content, cut) = truncate_in_runes(&tmpl.text(&self.config.content), MAX_CONTENT_RUNES);
         tmpl.check().map_err(|e| final_error(e.message))?;
         if cut {
-            tracing::warn!(group_key, max_runes = MAX_CONTENT_RUNES, "Truncated message");
+            tracing::warn!(
+                group_key,
+                max_runes = MAX_CONTENT_RUNES,
+                "Truncated message"
+            );
         }
 
         let color = match data.status {
@@ -184,6 +192,8 @@ impl Notifier for DiscordNotifier {
 
 impl Preview for DiscordNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }

@@ -52,6 +52,11 @@ impl<'a> FieldRenderer<'a> {
         }
     }
 
+    /// The first failure so far, if any.
+    pub fn error(&self) -> Option<&TemplateError> {
+        self.error.as_ref()
+    }
+
     /// `Ok` when every field rendered.
     pub fn check(&self) -> Result<(), TemplateError> {
         match &self.error {

@@ -78,7 +78,12 @@ fn unexpected_end() -> ScanError {
 
 /// The byte at `i`; at the end of the input Go's scanner is fed a space,
 /// so errors there name `' '` (and count as running out of input).
-fn byte_or_space(b: &[u8], i: usize, context: &str, accept: impl Fn(u8) -> bool) -> Result<u8, ScanError> {
+fn byte_or_space(
+    b: &[u8],
+    i: usize,
+    context: &str,
+    accept: impl Fn(u8) -> bool,
+) -> Result<u8, ScanError> {
     match b.get(i) {
         Some(&c) if accept(c) => Ok(c),
         Some(&c) => Err(syntax(c, context)),
@@ -128,7 +133,9 @@ fn scan_value(b: &[u8], i: usize) -> Result<usize, ScanError> {
                         i = skip_space(b, scan_key(b, i)?);
                         continue;
                     }
-                    Some(&c) => return Err(syntax(c, "looking for beginning of object key string")),
+                    Some(&c) => {
+                        return Err(syntax(c, "looking for beginning of object key string"));
+                    }
                     None => return Err(unexpected_end()),
                 }
             }
@@ -208,7 +215,10 @@ fn scan_string(b: &[u8], start: usize) -> Result<usize, ScanError> {
             b'"' => return Ok(i + 1),
             b'\\' => {
                 let escape = byte_or_space(b, i + 1, "in string escape code", |e| {
-                    matches!(e, b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' | b'u')
+                    matches!(
+                        e,
+                        b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' | b'u'
+                    )
                 })?;
                 i += 2;
                 if escape == b'u' {
@@ -255,7 +265,9 @@ fn scan_number(b: &[u8], start: usize) -> Result<usize, ScanError> {
         if matches!(b.get(i), Some(b'+' | b'-')) {
             i += 1;
         }
-        byte_or_space(b, i, "in exponent of numeric literal", |c| c.is_ascii_digit())?;
+        byte_or_space(b, i, "in exponent of numeric literal", |c| {
+            c.is_ascii_digit()
+        })?;
         i = scan_digits(b, i);
     }
     Ok(i)
@@ -332,7 +344,12 @@ impl<'a> GoStruct<'a> {
         )
     }
 
-    fn child(&self, name: &'a str, object: Option<&'a Map<String, Value>>, type_name: &'a str) -> GoStruct<'a> {
+    fn child(
+        &self,
+        name: &'a str,
+        object: Option<&'a Map<String, Value>>,
+        type_name: &'a str,
+    ) -> GoStruct<'a> {
         let mut path = self.path.clone();
         path.push(name);
         GoStruct {
@@ -442,28 +459,67 @@ mod tests {
         let cases: &[(&[u8], &str)] = &[
             (b"", "unexpected end of JSON input"),
             (b"  ", "unexpected end of JSON input"),
-            (b"<html>", "invalid character '<' looking for beginning of value"),
-            (b"{\"a\":1} x", "invalid character 'x' after top-level value"),
+            (
+                b"<html>",
+                "invalid character '<' looking for beginning of value",
+            ),
+            (
+                b"{\"a\":1} x",
+                "invalid character 'x' after top-level value",
+            ),
             (b"{\"a\" 1}", "invalid character '1' after object key"),
-            (b"{\"a\":1 \"b\"}", "invalid character '\"' after object key:value pair"),
+            (
+                b"{\"a\":1 \"b\"}",
+                "invalid character '\"' after object key:value pair",
+            ),
             (b"[1 2]", "invalid character '2' after array element"),
-            (b"{x}", "invalid character 'x' looking for beginning of object key string"),
-            (b"{\"a\":1,}", "invalid character '}' looking for beginning of object key string"),
+            (
+                b"{x}",
+                "invalid character 'x' looking for beginning of object key string",
+            ),
+            (
+                b"{\"a\":1,}",
+                "invalid character '}' looking for beginning of object key string",
+            ),
             (b"\"a\nb\"", "invalid character '\\n' in string literal"),
             (b"\"\\x\"", "invalid character 'x' in string escape code"),
-            (b"\"\\u12g4\"", "invalid character 'g' in \\u hexadecimal character escape"),
+            (
+                b"\"\\u12g4\"",
+                "invalid character 'g' in \\u hexadecimal character escape",
+            ),
             (b"-x", "invalid character 'x' in numeric literal"),
-            (b"1.x", "invalid character 'x' after decimal point in numeric literal"),
-            (b"1ex", "invalid character 'x' in exponent of numeric literal"),
+            (
+                b"1.x",
+                "invalid character 'x' after decimal point in numeric literal",
+            ),
+            (
+                b"1ex",
+                "invalid character 'x' in exponent of numeric literal",
+            ),
             (b"01", "invalid character '1' after top-level value"),
-            (b"trux", "invalid character 'x' in literal true (expecting 'e')"),
-            (b"nul", "invalid character ' ' in literal null (expecting 'l')"),
+            (
+                b"trux",
+                "invalid character 'x' in literal true (expecting 'e')",
+            ),
+            (
+                b"nul",
+                "invalid character ' ' in literal null (expecting 'l')",
+            ),
             (b"-", "invalid character ' ' in numeric literal"),
             (b"\"\\", "invalid character ' ' in string escape code"),
             (b"{\"a\":[1,", "unexpected end of JSON input"),
-            (b"'x'", "invalid character '\\'' looking for beginning of value"),
-            (b"\x01", "invalid character '\\x01' looking for beginning of value"),
-            (b"\xc3", "invalid character 'Ã' looking for beginning of value"),
+            (
+                b"'x'",
+                "invalid character '\\'' looking for beginning of value",
+            ),
+            (
+                b"\x01",
+                "invalid character '\\x01' looking for beginning of value",
+            ),
+            (
+                b"\xc3",
+                "invalid character 'Ã' looking for beginning of value",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(

@@ -83,9 +83,8 @@ impl IncidentioNotifier {
             truncated_alerts,
         };
         let encode = |message: &WebhookMessage| {
-            gojson::encode(message).map_err(|e| {
-                final_error(format!("failed to encode incident.io message: {e}"))
-            })
+            gojson::encode(message)
+                .map_err(|e| final_error(format!("failed to encode incident.io message: {e}")))
         };
         let mut body = encode(&message)?;
         if body.len() > MAX_PAYLOAD_BYTES {
@@ -220,7 +219,9 @@ impl Notifier for IncidentioNotifier {
 
 impl Preview for IncidentioNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }
 

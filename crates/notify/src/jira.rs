@@ -264,7 +264,8 @@ impl JiraNotifier {
             go_quote(&format!("ALERT{{{group_hash}}}"))
         ));
         tracing::debug!(jql = jql.as_str(), "search for recent issues");
-        let body = gojson::encode(&IssueSearch { jql: &jql }).map_err(|e| final_error(e.to_string()))?;
+        let body =
+            gojson::encode(&IssueSearch { jql: &jql }).map_err(|e| final_error(e.to_string()))?;
         Ok(self.api_request(Method::Post, self.search_url(), Some(body)))
     }
 
@@ -334,9 +335,7 @@ impl JiraNotifier {
             if trimmed.is_empty() {
                 None
             } else if unmarshal(trimmed.as_bytes()).is_err() {
-                return Err(final_error(
-                    "description template: invalid JSON for API v3",
-                ));
+                return Err(final_error("description template: invalid JSON for API v3"));
             } else {
                 Some(compact_json(trimmed))
             }
@@ -474,8 +473,13 @@ impl JiraNotifier {
                     issue.key
                 ))
             })?;
-        tracing::debug!(issue_key = issue.key.as_str(), transition = name.as_str(), "transitions jira issue");
-        let body = gojson::encode(&Transition { id: &id }).map_err(|e| final_error(e.to_string()))?;
+        tracing::debug!(
+            issue_key = issue.key.as_str(),
+            transition = name.as_str(),
+            "transitions jira issue"
+        );
+        let body =
+            gojson::encode(&Transition { id: &id }).map_err(|e| final_error(e.to_string()))?;
         let request = self.api_request(Method::Post, self.api_path(&path), Some(body));
         self.call(&request).await.map(|_| ())
     }
@@ -604,8 +608,10 @@ mod tests {
             "json: cannot unmarshal number into Go struct field issue.issues.key of type string"
         );
         assert_eq!(
-            read_search_result(br#"{"issues":[{"fields":{"status":{"statusCategory":{"key":1}}}}]}"#)
-                .unwrap_err(),
+            read_search_result(
+                br#"{"issues":[{"fields":{"status":{"statusCategory":{"key":1}}}}]}"#
+            )
+            .unwrap_err(),
             "json: cannot unmarshal number into Go struct field .issues.fields.status.statusCategory.key of type string"
         );
         assert_eq!(

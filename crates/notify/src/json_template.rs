@@ -250,9 +250,18 @@ mod tests {
             ("", JsonValue::Null),
             ("~", JsonValue::Null),
             ("'quoted'", JsonValue::String("'quoted'".into())),
-            ("value1:", JsonValue::Object([("value1".to_owned(), JsonValue::Null)].into())),
-            ("[a, 1]", JsonValue::Array(vec![JsonValue::String("a".into()), JsonValue::Int(1)])),
-            ("{1: a, b: 2}", JsonValue::Object([("b".to_owned(), JsonValue::Int(2))].into())),
+            (
+                "value1:",
+                JsonValue::Object([("value1".to_owned(), JsonValue::Null)].into()),
+            ),
+            (
+                "[a, 1]",
+                JsonValue::Array(vec![JsonValue::String("a".into()), JsonValue::Int(1)]),
+            ),
+            (
+                "{1: a, b: 2}",
+                JsonValue::Object([("b".to_owned(), JsonValue::Int(2))].into()),
+            ),
             ("a: b: c", JsonValue::String("a: b: c".into())),
             ("2026-01-01", JsonValue::String("2026-01-01".into())),
         ];
@@ -304,7 +313,10 @@ mod tests {
     #[test]
     fn alias_bombs_stay_strings() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
-        for (i, prev) in ["b", "c", "d", "e", "f"].iter().zip(["a", "b", "c", "d", "e"]) {
+        for (i, prev) in ["b", "c", "d", "e", "f"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e"])
+        {
             bomb.push_str(&format!(
                 "{i}: &{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));

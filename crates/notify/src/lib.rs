@@ -6,7 +6,14 @@
 //! configured HTTP client), [`retry`] (what a status code means) and
 //! [`env`] (process-wide inputs), [`template`] (Alertmanager's templates and
 //! functions) and [`preview`] (what a notification would send, without
-//! sending it). Integrations: [`webhook`].
+//! sending it). Helpers for integrations: [`field_template`] (rendering
+//! configured fields), [`outgoing`] (one prepared request, shown by previews
+//! and sent by notifiers), [`json_template`] (templated JSON documents),
+//! [`gojson_read`] (providers' answers with Go's error texts), [`urlenc`]
+//! (Go's URL encoding), [`sigv4`] (AWS request signing). Integrations:
+//! [`webhook`], [`discord`], [`webex`], [`telegram`], [`msteams`],
+//! [`msteamsv2`], [`pushover`], [`wechat`], [`rocketchat`], [`mattermost`],
+//! [`sns`], [`jira`], [`incidentio`], and the others listed below.
 
 mod build_error;
 pub mod data;

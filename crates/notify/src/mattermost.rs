@@ -312,7 +312,11 @@ impl MattermostNotifier {
 fn sanitize(message: &mut Message, group_key: &str) {
     let (text, cut) = truncate_in_runes(&message.text, MAX_TEXT_RUNES);
     if cut {
-        tracing::warn!(key = group_key, max_runes = MAX_TEXT_RUNES, "Truncated text");
+        tracing::warn!(
+            key = group_key,
+            max_runes = MAX_TEXT_RUNES,
+            "Truncated text"
+        );
         message.text = text;
     }
     let Some(priority) = &mut message.priority else {
@@ -369,6 +373,8 @@ impl Notifier for MattermostNotifier {
 
 impl Preview for MattermostNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.0.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.0.rendered(&self.env.user_agent),
+        ])
     }
 }

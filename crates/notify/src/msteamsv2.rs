@@ -87,7 +87,10 @@ impl GoJson for WorkflowMessage {
         attachment.field("contentType", "application/vnd.microsoft.card.adaptive")?;
         attachment.key("contentUrl").extend_from_slice(b"null");
         let mut content = ObjectWriter::begin(attachment.key("content"));
-        content.field("$schema", "http://adaptivecards.io/schemas/adaptive-card.json")?;
+        content.field(
+            "$schema",
+            "http://adaptivecards.io/schemas/adaptive-card.json",
+        )?;
         content.field("type", "AdaptiveCard")?;
         content.field("version", "1.2")?;
         let body = [
@@ -196,6 +199,8 @@ impl Notifier for MsTeamsV2Notifier {
 
 impl Preview for MsTeamsV2Notifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }

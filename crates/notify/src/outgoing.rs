@@ -37,7 +37,12 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// A POST of `body` with `content_type`.
-    pub fn post(url: String, url_masked: String, content_type: &'static str, body: Vec<u8>) -> Self {
+    pub fn post(
+        url: String,
+        url_masked: String,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> Self {
         HttpRequest {
             method: Method::Post,
             url,

@@ -94,7 +94,11 @@ impl PushoverNotifier {
 
         let (title, cut) = truncate_in_runes(&tmpl.text(&c.title), MAX_TITLE_RUNES);
         if cut {
-            tracing::warn!(incident = group_key, max_runes = MAX_TITLE_RUNES, "Truncated title");
+            tracing::warn!(
+                incident = group_key,
+                max_runes = MAX_TITLE_RUNES,
+                "Truncated title"
+            );
         }
         parameters.add("title", title);
 
@@ -109,7 +113,11 @@ impl PushoverNotifier {
         }
         let (message, cut) = truncate_in_runes(&message, MAX_MESSAGE_RUNES);
         if cut {
-            tracing::warn!(incident = group_key, max_runes = MAX_MESSAGE_RUNES, "Truncated message");
+            tracing::warn!(
+                incident = group_key,
+                max_runes = MAX_MESSAGE_RUNES,
+                "Truncated message"
+            );
         }
         let message = match message.trim() {
             // Pushover rejects empty messages.
@@ -120,7 +128,11 @@ impl PushoverNotifier {
 
         let (url, cut) = truncate_in_runes(&tmpl.text(&c.url), MAX_URL_RUNES);
         if cut {
-            tracing::warn!(incident = group_key, max_runes = MAX_URL_RUNES, "Truncated URL");
+            tracing::warn!(
+                incident = group_key,
+                max_runes = MAX_URL_RUNES,
+                "Truncated URL"
+            );
         }
         parameters.add("url", url);
         parameters.add("url_title", tmpl.text(&c.url_title));
@@ -189,6 +201,8 @@ impl Notifier for PushoverNotifier {
 
 impl Preview for PushoverNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }

@@ -194,7 +194,13 @@ mod tests {
             .collect()
     }
 
-    fn sign(method: &str, path: &str, query: &[(&str, &str)], extra: &[(&str, &str)], payload: &[u8]) -> String {
+    fn sign(
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        extra: &[(&str, &str)],
+        payload: &[u8],
+    ) -> String {
         let mut headers = pairs(&[
             ("Host", "example.amazonaws.com"),
             ("X-Amz-Date", "20150830T123600Z"),
@@ -241,7 +247,13 @@ mod tests {
             "post-vanilla"
         );
         assert_eq!(
-            sign("GET", "/", &[("Param2", "value2"), ("Param1", "value1")], &[], b""),
+            sign(
+                "GET",
+                "/",
+                &[("Param2", "value2"), ("Param1", "value1")],
+                &[],
+                b""
+            ),
             expected(
                 "host;x-amz-date",
                 "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"
@@ -315,7 +327,10 @@ mod tests {
     #[test]
     fn iam_documentation_example() {
         let headers = pairs(&[
-            ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            ),
             ("Host", "iam.amazonaws.com"),
             ("X-Amz-Date", "20150830T123600Z"),
         ]);

@@ -107,7 +107,10 @@ impl SnsNotifier {
             });
         }
         let variable = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        match (variable("AWS_ACCESS_KEY_ID"), variable("AWS_SECRET_ACCESS_KEY")) {
+        match (
+            variable("AWS_ACCESS_KEY_ID"),
+            variable("AWS_SECRET_ACCESS_KEY"),
+        ) {
             (Some(access_key), Some(secret_key)) => Ok(Credentials {
                 access_key,
                 secret_key,
@@ -129,9 +132,8 @@ impl SnsNotifier {
     ) -> Result<Vec<(String, Vec<u8>)>, NotifyError> {
         let c = &self.config;
         let failed = |field: &str, tmpl: &FieldRenderer<'_>| {
-            tmpl.check().map_err(|e| {
-                client_error(format!("execute '{field}' template: {}", e.message))
-            })
+            tmpl.check()
+                .map_err(|e| client_error(format!("execute '{field}' template: {}", e.message)))
         };
         let mut attributes: Vec<(String, String)> = c
             .attributes
@@ -149,7 +151,10 @@ impl SnsNotifier {
             failed("topic_arn", tmpl)?;
             if topic_arn.ends_with(".fifo") {
                 let key = group_key::hash(&ctx.flush.group_key);
-                parameters.push(("MessageDeduplicationId".to_owned(), key.clone().into_bytes()));
+                parameters.push((
+                    "MessageDeduplicationId".to_owned(),
+                    key.clone().into_bytes(),
+                ));
                 parameters.push(("MessageGroupId".to_owned(), key.into_bytes()));
             }
             parameters.push(("TopicArn".to_owned(), topic_arn.into_bytes()));
@@ -207,7 +212,8 @@ impl SnsNotifier {
         } else {
             api_url
         };
-        let endpoint = GoUrl::parse(&endpoint).map_err(|e| retry_error(format!("invalid SNS endpoint: {e}")))?;
+        let endpoint = GoUrl::parse(&endpoint)
+            .map_err(|e| retry_error(format!("invalid SNS endpoint: {e}")))?;
         let parameters = self.publish_parameters(ctx, &mut tmpl)?;
         let body = form_body(parameters);
 
@@ -384,7 +390,10 @@ mod tests {
     #[test]
     fn host_header_drops_default_ports() {
         let host = |s: &str| host_header(&GoUrl::parse(s).unwrap());
-        assert_eq!(host("https://sns.eu-west-1.amazonaws.com:443/"), "sns.eu-west-1.amazonaws.com");
+        assert_eq!(
+            host("https://sns.eu-west-1.amazonaws.com:443/"),
+            "sns.eu-west-1.amazonaws.com"
+        );
         assert_eq!(host("http://127.0.0.1:8080"), "127.0.0.1:8080");
         assert_eq!(host("http://[::1]:80/x"), "[::1]");
     }

@@ -26,9 +26,7 @@ use crate::field_template::FieldRenderer;
 use crate::gojson;
 use crate::gojson_read::{GoStruct, decode_first, unmarshal};
 use crate::http::HttpClient;
-use crate::outgoing::{
-    HttpRequest, SECRET_MASK, client_for, final_error, read_raw, retry_error,
-};
+use crate::outgoing::{HttpRequest, SECRET_MASK, client_for, final_error, read_raw, retry_error};
 use crate::preview::{Preview, Rendered};
 use crate::template::Templates;
 use crate::truncate::truncate_in_runes;
@@ -115,7 +113,8 @@ impl TelegramNotifier {
         if file.is_empty() {
             return Ok(self.config.chat_id);
         }
-        let content = read_raw(file).map_err(|e| retry_error(format!("could not read {file}: {e}")))?;
+        let content =
+            read_raw(file).map_err(|e| retry_error(format!("could not read {file}: {e}")))?;
         let text = content.trim();
         text.parse::<i64>().map_err(|e| {
             retry_error(format!(
@@ -185,10 +184,12 @@ fn check_answer(body: &[u8]) -> Result<(), String> {
     // telebot then reads `result` as a message, and failing that as a bool.
     let value = unmarshal(body).map_err(|e| format!("telebot: {e}"))?;
     let kind = match &value {
-        serde_json::Value::Object(object) => match object
-            .get("result")
-            .or_else(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case("result")).map(|(_, v)| v))
-        {
+        serde_json::Value::Object(object) => match object.get("result").or_else(|| {
+            object
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("result"))
+                .map(|(_, v)| v)
+        }) {
             // A message (or nothing, which upstream cannot handle either).
             None | Some(serde_json::Value::Null | serde_json::Value::Object(_)) => return Ok(()),
             Some(serde_json::Value::Bool(true)) => return Err("telebot: result is True".to_owned()),
@@ -274,57 +275,153 @@ const KNOWN_ERRORS: &[(&str, i64, Option<&str>)] = &[
     ("Internal Server Error", 500, None),
     ("Bad Request: BUTTON_DATA_INVALID", 400, None),
     ("Bad Request: USER_ID_INVALID", 400, None),
-    ("Bad Request: expected an Array of String as options", 400, None),
+    (
+        "Bad Request: expected an Array of String as options",
+        400,
+        None,
+    ),
     ("Bad Request: failed to get HTTP URL content", 400, None),
     ("Bad Request: message can't be edited", 400, None),
     ("Bad Request: can't remove chat owner", 400, None),
     ("Bad Request: can't upload file by URL", 400, None),
-    ("Bad Request: can't use the media of the specified type in the album", 400, None),
+    (
+        "Bad Request: can't use the media of the specified type in the album",
+        400,
+        None,
+    ),
     ("Bad Request: chat description is not modified", 400, None),
     ("Bad Request: chat not found", 400, None),
     ("Bad Request: chat_id is empty", 400, None),
     ("Bad Request: message must be non-empty", 400, None),
     ("Bad Request: text is empty", 400, None),
-    ("Bad Request: IMAGE_PROCESS_FAILED", 400, Some("Image process failed")),
-    ("Bad Request: group chat was upgraded to a supergroup chat", 400, None),
+    (
+        "Bad Request: IMAGE_PROCESS_FAILED",
+        400,
+        Some("Image process failed"),
+    ),
+    (
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        400,
+        None,
+    ),
     ("Bad Request: message is not modified", 400, None),
     ("Bad Request: message can't be deleted", 400, None),
-    ("Bad Request: not enough rights to restrict/unrestrict chat member", 400, None),
+    (
+        "Bad Request: not enough rights to restrict/unrestrict chat member",
+        400,
+        None,
+    ),
     ("Bad Request: have no rights to send a message", 400, None),
-    ("Bad Request: CHAT_SEND_GIFS_FORBIDDEN", 400, Some("sending GIFS is not allowed in this chat")),
-    ("Bad Request: not enough rights to send photos to the chat", 400, None),
-    ("Bad Request: not enough rights to send stickers to the chat", 400, None),
+    (
+        "Bad Request: CHAT_SEND_GIFS_FORBIDDEN",
+        400,
+        Some("sending GIFS is not allowed in this chat"),
+    ),
+    (
+        "Bad Request: not enough rights to send photos to the chat",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: not enough rights to send stickers to the chat",
+        400,
+        None,
+    ),
     ("Bad Request: message to delete not found", 400, None),
     ("Bad Request: message to forward not found", 400, None),
     ("Bad Request: reply message not found", 400, None),
-    ("Bad Request: query is too old and response timeout expired or query ID is invalid", 400, None),
-    ("Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 400, None),
+    (
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+        400,
+        None,
+    ),
     ("Bad Request: invalid sticker emojis", 400, None),
-    ("Bad Request: STICKERSET_INVALID", 400, Some("Stickerset is invalid")),
-    ("Bad Request: invalid sticker set name is specified", 400, None),
-    ("Bad Request: sticker set name is already occupied", 400, None),
+    (
+        "Bad Request: STICKERSET_INVALID",
+        400,
+        Some("Stickerset is invalid"),
+    ),
+    (
+        "Bad Request: invalid sticker set name is specified",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: sticker set name is already occupied",
+        400,
+        None,
+    ),
     ("Bad Request: reply markup is too long", 400, None),
     ("Bad Request: message is too long", 400, None),
-    ("Bad Request: user is an administrator of the chat", 400, None),
-    ("Bad Request: wrong file identifier/HTTP URL specified", 400, None),
-    ("Bad Request: wrong remote file id specified: Wrong character in the string", 400, None),
-    ("Bad Request: wrong remote file id specified: Wrong string length", 400, None),
-    ("Bad Request: wrong remote file id specified: Wrong padding in the string", 400, None),
-    ("Bad Request: wrong remote file id specified: can't unserialize it. Wrong last symbol", 400, None),
+    (
+        "Bad Request: user is an administrator of the chat",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: wrong file identifier/HTTP URL specified",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: wrong remote file id specified: Wrong character in the string",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: wrong remote file id specified: Wrong string length",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: wrong remote file id specified: Wrong padding in the string",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: wrong remote file id specified: can't unserialize it. Wrong last symbol",
+        400,
+        None,
+    ),
     ("Bad Request: wrong type of the web page content", 400, None),
     ("Bad Request: wrong HTTP URL specified", 400, None),
-    ("Bad Request: administrators of the chat restricted message forwarding", 400, None),
-    ("Bad Request: USER_ALREADY_PARTICIPANT", 400, Some("User is already a participant")),
+    (
+        "Bad Request: administrators of the chat restricted message forwarding",
+        400,
+        None,
+    ),
+    (
+        "Bad Request: USER_ALREADY_PARTICIPANT",
+        400,
+        Some("User is already a participant"),
+    ),
     ("Bad Request: HIDE_REQUESTER_MISSING", 400, None),
     ("Bad Request: CHANNELS_TOO_MUCH", 400, None),
     ("Bad Request: USER_CHANNELS_TOO_MUCH", 400, None),
     ("Forbidden: bot was blocked by the user", 403, None),
     ("Forbidden: bot was kicked from the group chat", 403, None),
-    ("Forbidden: bot was kicked from the supergroup chat", 403, None),
+    (
+        "Forbidden: bot was kicked from the supergroup chat",
+        403,
+        None,
+    ),
     ("Forbidden: bot was kicked from the channel chat", 403, None),
-    ("Forbidden: bot can't initiate conversation with a user", 403, None),
+    (
+        "Forbidden: bot can't initiate conversation with a user",
+        403,
+        None,
+    ),
     ("Forbidden: user is deactivated", 403, None),
-    ("Forbidden: bot is not a member of the channel chat", 403, None),
+    (
+        "Forbidden: bot is not a member of the channel chat",
+        403,
+        None,
+    ),
 ];
 
 fn known_error(description: &str) -> Option<(i64, &'static str)> {

@@ -210,7 +210,7 @@ impl Templates {
         &self,
         text: &str,
         data: &Arc<TemplateData>,
-        resolver: &std::rc::Rc<route_labels::Resolver>,
+        resolver: &Arc<route_labels::Resolver>,
     ) -> Result<String, TemplateError> {
         if text.is_empty() {
             return Ok(String::new());
@@ -253,7 +253,11 @@ impl Templates {
             .parse(text)
             .map_err(|e| TemplateError::from_engine(&e))?;
         let mut cache = lock();
-        let map = if html { &mut cache.html } else { &mut cache.text };
+        let map = if html {
+            &mut cache.html
+        } else {
+            &mut cache.text
+        };
         if map.len() >= PARSE_CACHE_LIMIT {
             map.clear();
         }
@@ -279,7 +283,11 @@ fn base_set(html: bool) -> Template {
 
 /// Parses `source` into `set`: into the root template for an empty name,
 /// otherwise into a template called `name`.
-fn parse_into(set: &mut Template, name: &str, source: &str) -> Result<(), tocsin_gotemplate::Error> {
+fn parse_into(
+    set: &mut Template,
+    name: &str,
+    source: &str,
+) -> Result<(), tocsin_gotemplate::Error> {
     if name.is_empty() || name == set.name() {
         set.parse(source)?;
     } else {

@@ -191,7 +191,10 @@ mod tests {
     // Expected values produced by Go 1.19 `url.QueryEscape` and `Values.Encode`.
     #[test]
     fn query_escaping_matches_go() {
-        assert_eq!(query_escape("a b+c&d=e/é~_.-"), "a+b%2Bc%26d%3De%2F%C3%A9~_.-");
+        assert_eq!(
+            query_escape("a b+c&d=e/é~_.-"),
+            "a+b%2Bc%26d%3De%2F%C3%A9~_.-"
+        );
         assert_eq!(query_escape("<secret>\n"), "%3Csecret%3E%0A");
         let mut v = QueryValues::new();
         v.add("user", "u 1");
@@ -241,14 +244,14 @@ mod tests {
                 "/search/jql",
                 "https://x.atlassian.net/rest/api/2/search/jql",
             ),
-            (
-                "http://h/a/b?q=1",
-                "../c/",
-                "http://h/a/c/?q=1",
-            ),
+            ("http://h/a/b?q=1", "../c/", "http://h/a/c/?q=1"),
         ];
         for (base, elem, want) in cases {
-            assert_eq!(join_path(&url(base), &[elem]).to_string(), want, "{base} + {elem}");
+            assert_eq!(
+                join_path(&url(base), &[elem]).to_string(),
+                want,
+                "{base} + {elem}"
+            );
         }
     }
 }

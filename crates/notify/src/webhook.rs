@@ -168,9 +168,8 @@ impl WebhookNotifier {
                     .execute_text(text, &message.data)
                     .map_err(|e| e.message)
             };
-            let rendered = render_value(payload, &mut render).map_err(|e| {
-                final_error(format!("failed to render custom payload: {e}"))
-            })?;
+            let rendered = render_value(payload, &mut render)
+                .map_err(|e| final_error(format!("failed to render custom payload: {e}")))?;
             body = gojson::encode(&rendered).map_err(|e| final_error(e.to_string()))?;
         }
         let url = match &self.url {
@@ -325,7 +324,9 @@ impl Notifier for WebhookNotifier {
 
 impl Preview for WebhookNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        Ok(vec![self.request(ctx, alerts)?.rendered(&self.env.user_agent)])
+        Ok(vec![
+            self.request(ctx, alerts)?.rendered(&self.env.user_agent),
+        ])
     }
 }
 

@@ -310,7 +310,10 @@ impl Preview for WechatNotifier {
         let mut tmpl = FieldRenderer::new(&self.templates, &data);
         let mut rendered = Vec::with_capacity(2);
         if self.cached_token().is_none() {
-            rendered.push(self.token_request(&mut tmpl)?.rendered(&self.env.user_agent));
+            rendered.push(
+                self.token_request(&mut tmpl)?
+                    .rendered(&self.env.user_agent),
+            );
         }
         let mut send = self.send_request(&mut tmpl, SECRET_MASK)?;
         send.url = send.url_masked.clone();

@@ -18,7 +18,10 @@ fn hundred_alerts() -> TemplateData {
                 ("alertname", "HighRequestLatency".to_owned()),
                 ("instance", format!("api-{i}.example.com:8080")),
                 ("job", "api".to_owned()),
-                ("severity", if i % 3 == 0 { "critical" } else { "warning" }.to_owned()),
+                (
+                    "severity",
+                    if i % 3 == 0 { "critical" } else { "warning" }.to_owned(),
+                ),
                 ("cluster", "prod-eu-1".to_owned()),
             ]
             .into_iter()
@@ -34,14 +37,24 @@ fn hundred_alerts() -> TemplateData {
                 labels,
                 annotations,
                 starts_at: start,
-                ends_at: if i % 4 == 0 { Time::utc(now - jiff::SignedDuration::from_mins(1)) } else { Time::ZERO },
+                ends_at: if i % 4 == 0 {
+                    Time::utc(now - jiff::SignedDuration::from_mins(1))
+                } else {
+                    Time::ZERO
+                },
                 generator_url: format!("http://prometheus:9090/graph?g0.expr=latency&i={i}"),
                 updated_at: start,
                 timeout: false,
             }
         })
         .collect();
-    preview_data(&alerts, "team-api", &["alertname"], "http://alertmanager:9093", now)
+    preview_data(
+        &alerts,
+        "team-api",
+        &["alertname"],
+        "http://alertmanager:9093",
+        now,
+    )
 }
 
 /// The Slack integration's default fields.
@@ -71,7 +84,9 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
 fn check(what: &str, took: Duration, limit: Duration) {
     eprintln!("{what}: {took:?} (limit {limit:?})");
     if cfg!(debug_assertions) {
-        eprintln!("SKIPPED the time limit check for {what}: not an optimised build (use --release)");
+        eprintln!(
+            "SKIPPED the time limit check for {what}: not an optimised build (use --release)"
+        );
         return;
     }
     assert!(took < limit, "{what} took {took:?}, limit {limit:?}");
@@ -88,7 +103,11 @@ fn default_slack_message_for_100_alerts_is_fast() {
         }
     });
     assert!(rendered > 0);
-    check("slack default fields, 100 alerts", took, Duration::from_micros(200));
+    check(
+        "slack default fields, 100 alerts",
+        took,
+        Duration::from_micros(200),
+    );
 }
 
 #[test]
@@ -102,5 +121,9 @@ fn default_email_for_100_alerts_is_fast() {
             .expect("render");
     });
     assert!(html.contains("[75] Firing"), "unexpected email");
-    check("email.default.html, 100 alerts", took, Duration::from_millis(2));
+    check(
+        "email.default.html, 100 alerts",
+        took,
+        Duration::from_millis(2),
+    );
 }

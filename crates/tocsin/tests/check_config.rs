@@ -201,3 +201,66 @@ fn reads_standard_input_when_no_file_is_given() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("Checking '/dev/stdin'  SUCCESS\n"));
 }
+
+#[test]
+fn templates_are_parsed_like_amtool_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "good.tmpl", b"{{ define \"my.title\" }}[{{ .Status | toUpper }}] {{ .GroupLabels.alertname }}{{ end }}\n");
+    write(
+        dir.path(),
+        "bad.tmpl",
+        b"{{ define \"broken\" }}\n{{ .Status }\n{{ end }}\n",
+    );
+    let base = "route:\n  receiver: x\nreceivers:\n- name: x\ntemplates:\n";
+    let good = write(
+        dir.path(),
+        "good.yml",
+        format!("{base}- 'good*.tmpl'\n").as_bytes(),
+    );
+    let bad = write(
+        dir.path(),
+        "bad.yml",
+        format!("{base}- '*.tmpl'\n").as_bytes(),
+    );
+    let amtool = Command::new("amtool").arg("--version").output().is_ok();
+    if !amtool {
+        eprintln!("SKIPPED (amtool comparison): amtool not found on PATH");
+    }
+
+    let out = tocsin(&["check-config", &good]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).ends_with(" - 1 templates\n  SUCCESS\n\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    if amtool {
+        let expected = Command::new("amtool")
+            .args(["check-config", &good])
+            .output()
+            .expect("amtool");
+        assert_eq!(text(&out.stdout), text(&expected.stdout));
+    }
+
+    let out = tocsin(&["check-config", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(" - 1 templates\n  FAILED: template: bad.tmpl:2:"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("bad.tmpl:2:"), "location in: {stderr}");
+    if amtool {
+        let expected = Command::new("amtool")
+            .args(["check-config", &bad])
+            .output()
+            .expect("amtool");
+        assert_eq!(
+            stdout,
+            text(&expected.stdout),
+            "same verdict and message as amtool"
+        );
+        assert_eq!(out.status.code(), expected.status.code());
+    }
+}

@@ -66,7 +66,11 @@ pub(super) fn read_globs(globs: &[PathBuf]) -> Result<Vec<TemplateFile>, Templat
 
 fn read_file(path: &str) -> Result<TemplateFile, String> {
     let source = std::fs::read_to_string(path).map_err(|e| {
-        let verb = if Path::new(path).is_dir() { "read" } else { "open" };
+        let verb = if Path::new(path).is_dir() {
+            "read"
+        } else {
+            "open"
+        };
         format!("{verb} {path}: {}", io_reason(&e))
     })?;
     let name = Path::new(path)
@@ -288,7 +292,7 @@ pub(super) fn match_pattern(pattern: &str, name: &str) -> Result<bool, String> {
             let mut i = 0;
             while i < name.len() && name[i] != b'/' {
                 let (t, ok) = match_chunk(chunk, &name[i + 1..])?;
-                if ok && !(pattern.is_empty() && !t.is_empty()) {
+                if ok && (!pattern.is_empty() || t.is_empty()) {
                     name = t;
                     continue 'pattern;
                 }
@@ -313,11 +317,7 @@ fn scan_chunk(pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'\\' => {
-                if i + 1 < b.len() {
-                    i += 1;
-                }
-            }
+            b'\\' if i + 1 < b.len() => i += 1,
             b'[' => in_range = true,
             b']' => in_range = false,
             b'*' if !in_range => break,
@@ -443,4 +443,151 @@ fn get_escaped(chunk: &[u8]) -> Result<(char, &[u8]), String> {
         return Err(bad());
     }
     Ok((c, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MATCH_CASES: [(&str, &str); 24] = [
+        ("*.tmpl", "a.tmpl"),
+        ("*.tmpl", "dir/a.tmpl"),
+        ("a*", "abc"),
+        ("a*/b", "a/b"),
+        ("a*b*c*d*e*/f", "axbxcxdxe/f"),
+        ("a*b?c*x", "abxbbxdbxebxczzx"),
+        ("ab[c]", "abc"),
+        ("ab[b-d]", "abc"),
+        ("ab[^c]", "abc"),
+        ("ab[^b-d]", "abe"),
+        ("a\\*b", "a*b"),
+        ("a?b", "a☺b"),
+        ("a[^a]b", "a☺b"),
+        ("[a-ζ]*", "α"),
+        ("*[a-ζ]", "A"),
+        ("a[", "a"),
+        ("a[", "x"),
+        ("[]a]", "]"),
+        ("[-]", "-"),
+        ("[x-]", "x"),
+        ("\\", "a"),
+        ("[a-b-c]", "a"),
+        ("*x", "xxx"),
+        ("a?", "a/"),
+    ];
+
+    const GLOB_PATTERNS: [&str; 9] = [
+        "*.tmpl",
+        "sub/*.tmpl",
+        "*/*.tmpl",
+        "s?b/[ab]*",
+        "nothing*",
+        "sub",
+        "[",
+        "b.tmpl",
+        "*/",
+    ];
+
+    // Compares Match and Glob with Go's `path/filepath` (run with `go run`).
+    #[test]
+    fn glob_and_match_agree_with_go() {
+        if std::process::Command::new("go")
+            .arg("version")
+            .output()
+            .is_err()
+        {
+            eprintln!("SKIPPED glob_and_match_agree_with_go: `go` is not on PATH");
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for f in [
+            "b.tmpl",
+            "a.tmpl",
+            "c.txt",
+            "sub/z.tmpl",
+            "sub/a.tmpl",
+            "sub/b.txt",
+            "tub/x.tmpl",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "x").expect("write");
+        }
+        let go_src = format!(
+            r#"package main
+import ("fmt"; "path/filepath")
+func main() {{
+	root := {root:?}
+	for _, c := range [][2]string{{{cases}}} {{
+		m, err := filepath.Match(c[0], c[1])
+		fmt.Printf("match %q %q %v %v\n", c[0], c[1], m, err)
+	}}
+	for _, p := range []string{{{patterns}}} {{
+		m, err := filepath.Glob(root + "/" + p)
+		fmt.Printf("glob %q %q %v\n", p, m, err)
+	}}
+}}
+"#,
+            root = root.display().to_string(),
+            cases = MATCH_CASES
+                .iter()
+                .map(|(p, n)| format!("{{{p:?}, {n:?}}}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            patterns = GLOB_PATTERNS
+                .iter()
+                .map(|p| format!("{p:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        let prog = root.join("main.go");
+        std::fs::write(&prog, go_src).expect("write go");
+        let out = std::process::Command::new("go")
+            .arg("run")
+            .arg(&prog)
+            .output()
+            .expect("go run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = String::from_utf8(out.stdout).expect("utf-8");
+        assert_eq!(
+            expected.lines().count(),
+            MATCH_CASES.len() + GLOB_PATTERNS.len()
+        );
+        std::fs::remove_file(&prog).expect("rm");
+
+        let go_quote = |s: &str| tocsin_model::goquote::go_quote(s);
+        let go_err = |e: Option<String>| e.unwrap_or_else(|| "<nil>".to_owned());
+        let mut got = String::new();
+        for (p, n) in MATCH_CASES {
+            let (m, e) = match match_pattern(p, n) {
+                Ok(m) => (m, None),
+                Err(e) => (false, Some(e)),
+            };
+            got.push_str(&format!(
+                "match {} {} {m} {}\n",
+                go_quote(p),
+                go_quote(n),
+                go_err(e)
+            ));
+        }
+        for p in GLOB_PATTERNS {
+            let (m, e) = match glob(&format!("{}/{p}", root.display())) {
+                Ok(m) => (m, None),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            let list: Vec<String> = m.iter().map(|s| go_quote(s)).collect();
+            got.push_str(&format!(
+                "glob {} [{}] {}\n",
+                go_quote(p),
+                list.join(" "),
+                go_err(e)
+            ));
+        }
+        assert_eq!(got, expected);
+    }
 }

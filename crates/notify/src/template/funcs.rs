@@ -58,22 +58,19 @@ pub(super) fn default_funcs() -> FuncMap {
         "join",
         // Declared `func(string, []string) string`; the second parameter
         // also takes `template.Strings`, which Go's assignability allows.
-        Function::with_signature(
-            Signature::fixed(vec![string_type(), GoType::Any]),
-            |args| {
-                let value = args.get(1).cloned().unwrap_or_default();
-                if value.is_nil() {
-                    return Ok(Value::from(""));
-                }
-                let items = string_items(&value).ok_or_else(|| {
-                    FuncError::new(format!(
-                        "wrong type for value; expected []string; got {}",
-                        value.type_name()
-                    ))
-                })?;
-                Ok(Value::from(items.join(arg_str(args, 0))))
-            },
-        ),
+        Function::with_signature(Signature::fixed(vec![string_type(), GoType::Any]), |args| {
+            let value = args.get(1).cloned().unwrap_or_default();
+            if value.is_nil() {
+                return Ok(Value::from(""));
+            }
+            let items = string_items(&value).ok_or_else(|| {
+                FuncError::new(format!(
+                    "wrong type for value; expected []string; got {}",
+                    value.type_name()
+                ))
+            })?;
+            Ok(Value::from(items.join(arg_str(args, 0))))
+        }),
     );
     add(
         "match",
@@ -121,7 +118,9 @@ pub(super) fn default_funcs() -> FuncMap {
                         e.message
                     ))
                 })?;
-                Ok(Value::from(re.replace_all(arg_str(args, 2), arg_str(args, 1))))
+                Ok(Value::from(
+                    re.replace_all(arg_str(args, 2), arg_str(args, 1)),
+                ))
             },
         ),
     );
@@ -134,26 +133,22 @@ pub(super) fn default_funcs() -> FuncMap {
     add("routeLabels", route_labels::function());
     add(
         "date",
-        Function::with_signature(
-            Signature::fixed(vec![string_type(), time_type()]),
-            |args| Ok(Value::from(arg_time(args, 1)?.format(arg_str(args, 0)))),
-        ),
+        Function::with_signature(Signature::fixed(vec![string_type(), time_type()]), |args| {
+            Ok(Value::from(arg_time(args, 1)?.format(arg_str(args, 0))))
+        }),
     );
     add(
         "tz",
-        Function::with_signature(
-            Signature::fixed(vec![string_type(), time_type()]),
-            |args| {
-                let location = load_location(arg_str(args, 0))?;
-                let t = arg_time(args, 1)?;
-                Ok(GoTime {
-                    instant: t.instant,
-                    location,
-                    monotonic: None,
-                }
-                .value())
-            },
-        ),
+        Function::with_signature(Signature::fixed(vec![string_type(), time_type()]), |args| {
+            let location = load_location(arg_str(args, 0))?;
+            let t = arg_time(args, 1)?;
+            Ok(GoTime {
+                instant: t.instant,
+                location,
+                monotonic: None,
+            }
+            .value())
+        }),
     );
     add(
         "now",
@@ -177,9 +172,11 @@ pub(super) fn default_funcs() -> FuncMap {
         Function::with_signature(
             Signature::fixed(vec![string_type(), string_type()]),
             |args| {
-                Ok(layout_parse::parse_in_utc(arg_str(args, 0), arg_str(args, 1))
-                    .unwrap_or_else(|_| GoTime::utc(tocsin_alerting::alert::Time::ZERO.instant))
-                    .value())
+                Ok(
+                    layout_parse::parse_in_utc(arg_str(args, 0), arg_str(args, 1))
+                        .unwrap_or_else(|_| GoTime::utc(tocsin_alerting::alert::Time::ZERO.instant))
+                        .value(),
+                )
             },
         ),
     );
@@ -200,7 +197,10 @@ pub(super) fn default_funcs() -> FuncMap {
             json::marshal(args.first().unwrap_or(&Value::Nil)).map(Value::from)
         }),
     );
-    add("base64encode", string_fn(|s| base64_url_encode(s.as_bytes())));
+    add(
+        "base64encode",
+        string_fn(|s| base64_url_encode(s.as_bytes())),
+    );
     add(
         "base64decode",
         Function::with_signature(Signature::fixed(vec![string_type()]), |args| {
@@ -319,8 +319,7 @@ fn query_unescape(s: &str) -> Result<String, FuncError> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-const URL_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const URL_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Go's `base64.URLEncoding.EncodeToString` (padded).
 fn base64_url_encode(bytes: &[u8]) -> String {
@@ -334,7 +333,9 @@ fn base64_url_encode(bytes: &[u8]) -> String {
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..4 {
             if k <= chunk.len() {
-                out.push(char::from(URL_ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]));
+                out.push(char::from(
+                    URL_ALPHABET[((n >> (18 - 6 * k)) & 63) as usize],
+                ));
             } else {
                 out.push('=');
             }
@@ -350,9 +351,8 @@ fn base64_url_decode(s: &str) -> Result<Vec<u8>, FuncError> {
     let mut out = Vec::with_capacity(src.len() / 4 * 3);
     let mut si = 0;
     while si < src.len() {
-        si = decode_quantum(src, si, &mut out).map_err(|at| {
-            FuncError::new(format!("illegal base64 data at input byte {at}"))
-        })?;
+        si = decode_quantum(src, si, &mut out)
+            .map_err(|at| FuncError::new(format!("illegal base64 data at input byte {at}")))?;
     }
     Ok(out)
 }

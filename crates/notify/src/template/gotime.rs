@@ -52,10 +52,7 @@ impl Location {
 
 fn zone_lookup(zone: &TimeZone, instant: Timestamp) -> (String, i32) {
     let info = zone.to_offset_info(instant);
-    (
-        info.abbreviation().to_owned(),
-        info.offset().seconds(),
-    )
+    (info.abbreviation().to_owned(), info.offset().seconds())
 }
 
 /// A Go `time.Time`.
@@ -228,7 +225,9 @@ fn int_arg(args: &[Value], i: usize) -> i64 {
 fn duration_arg(args: &[Value]) -> Result<i64, FuncError> {
     match args.first() {
         Some(Value::Int(n)) => Ok(*n),
-        Some(Value::Uint(n)) => i64::try_from(*n).map_err(|_| FuncError::new("duration out of range")),
+        Some(Value::Uint(n)) => {
+            i64::try_from(*n).map_err(|_| FuncError::new("duration out of range"))
+        }
         Some(Value::Object(object)) => object
             .downcast_ref::<GoDurationValue>()
             .map(|d| d.0)
@@ -266,8 +265,8 @@ impl Object for GoTime {
             "Sub" | "Before" | "After" | "Equal" => Signature::fixed(vec![time_type()]),
             "AddDate" => Signature::fixed(vec![GoType::Int, GoType::Int, GoType::Int]),
             "String" | "Unix" | "UnixMilli" | "UnixMicro" | "UnixNano" | "UTC" | "Local"
-            | "IsZero" | "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second"
-            | "Nanosecond" | "Weekday" | "YearDay" => Signature::fixed(vec![]),
+            | "IsZero" | "Year" | "Month" | "Day" | "Hour" | "Minute" | "Second" | "Nanosecond"
+            | "Weekday" | "YearDay" => Signature::fixed(vec![]),
             _ => return None,
         };
         Some(sig)
@@ -277,7 +276,9 @@ impl Object for GoTime {
         let nanos = self.unix_nanos();
         let (dt, _, _) = self.civil_parts();
         Ok(match name {
-            "Format" => Value::from(self.format(args.first().and_then(Value::as_str).unwrap_or(""))),
+            "Format" => {
+                Value::from(self.format(args.first().and_then(Value::as_str).unwrap_or("")))
+            }
             "String" => Value::from(self.go_string()),
             "Unix" => Value::Int(self.instant.as_second()),
             "UnixMilli" => Value::Int(self.instant.as_millisecond()),
@@ -339,9 +340,9 @@ impl GoTime {
         let civil = date.to_datetime(dt.time());
         let instant = match &self.location {
             Location::Utc => Offset::UTC.to_timestamp(civil),
-            Location::Fixed(..) => {
-                Offset::from_seconds(offset).unwrap_or(Offset::UTC).to_timestamp(civil)
-            }
+            Location::Fixed(..) => Offset::from_seconds(offset)
+                .unwrap_or(Offset::UTC)
+                .to_timestamp(civil),
             Location::Local => local_zone().to_ambiguous_timestamp(civil).compatible(),
             Location::Named(zone) => zone.to_ambiguous_timestamp(civil).compatible(),
         }
@@ -368,7 +369,11 @@ impl GoTime {
         let since_zero = self.unix_nanos() - Time::ZERO.instant.as_nanosecond();
         let d = i128::from(d);
         let rem = since_zero.rem_euclid(d);
-        let shift = if round && rem + rem >= d { d - rem } else { -rem };
+        let shift = if round && rem + rem >= d {
+            d - rem
+        } else {
+            -rem
+        };
         let nanos = i64::try_from(shift).unwrap_or(0);
         result.instant = self.add_nanos(nanos).instant;
         result

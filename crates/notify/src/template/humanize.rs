@@ -46,8 +46,16 @@ fn parse_float(s: &str) -> Result<f64, FuncError> {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     let lower = unsigned.to_ascii_lowercase();
     if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
-        let magnitude = if lower == "nan" { f64::NAN } else { f64::INFINITY };
-        return Ok(if s.starts_with('-') { -magnitude } else { magnitude });
+        let magnitude = if lower == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        };
+        return Ok(if s.starts_with('-') {
+            -magnitude
+        } else {
+            magnitude
+        });
     }
     let valid = !unsigned.is_empty()
         && unsigned

@@ -8,29 +8,29 @@ use std::fmt::Write as _;
 /// One element of a layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Element {
-    LongMonth,    // January
-    Month,        // Jan
-    NumMonth,     // 1
-    ZeroMonth,    // 01
-    LongWeekDay,  // Monday
-    WeekDay,      // Mon
-    Day,          // 2
-    UnderDay,     // _2
-    ZeroDay,      // 02
-    UnderYearDay, // __2
-    ZeroYearDay,  // 002
-    Hour,         // 15
-    Hour12,       // 3
-    ZeroHour12,   // 03
-    Minute,       // 4
-    ZeroMinute,   // 04
-    Second,       // 5
-    ZeroSecond,   // 05
-    LongYear,     // 2006
-    Year,         // 06
-    Pm,           // PM
-    LowerPm,      // pm
-    Tz,           // MST
+    LongMonth,             // January
+    Month,                 // Jan
+    NumMonth,              // 1
+    ZeroMonth,             // 01
+    LongWeekDay,           // Monday
+    WeekDay,               // Mon
+    Day,                   // 2
+    UnderDay,              // _2
+    ZeroDay,               // 02
+    UnderYearDay,          // __2
+    ZeroYearDay,           // 002
+    Hour,                  // 15
+    Hour12,                // 3
+    ZeroHour12,            // 03
+    Minute,                // 4
+    ZeroMinute,            // 04
+    Second,                // 5
+    ZeroSecond,            // 05
+    LongYear,              // 2006
+    Year,                  // 06
+    Pm,                    // PM
+    LowerPm,               // pm
+    Tz,                    // MST
     Iso8601Tz,             // Z0700
     Iso8601SecondsTz,      // Z070000
     Iso8601ShortTz,        // Z07

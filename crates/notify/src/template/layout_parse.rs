@@ -70,7 +70,10 @@ fn getnum(s: &[u8], fixed: bool) -> Option<(i64, &[u8])> {
         }
         return Some((i64::from(s[0] - b'0'), &s[1..]));
     }
-    Some((i64::from(s[0] - b'0') * 10 + i64::from(s[1] - b'0'), &s[2..]))
+    Some((
+        i64::from(s[0] - b'0') * 10 + i64::from(s[1] - b'0'),
+        &s[2..],
+    ))
 }
 
 /// Go's `getnum3`: up to three digits (exactly three when `fixed`).
@@ -466,7 +469,8 @@ fn parse_element<'v>(
 
 fn parse_offset<'v>(element: Element, value: &'v [u8], f: &mut Fields) -> Option<&'v [u8]> {
     use Element::*;
-    if matches!(element, Iso8601Tz | Iso8601ShortTz | Iso8601ColonTz) && value.first() == Some(&b'Z')
+    if matches!(element, Iso8601Tz | Iso8601ShortTz | Iso8601ColonTz)
+        && value.first() == Some(&b'Z')
     {
         f.utc = true;
         return Some(&value[1..]);
@@ -488,13 +492,25 @@ fn parse_offset<'v>(element: Element, value: &'v [u8], f: &mut Fields) -> Option
             if value.len() < 9 || value[3] != b':' || value[6] != b':' {
                 return None;
             }
-            (value[0], &value[1..3], &value[4..6], &value[7..9], &value[9..])
+            (
+                value[0],
+                &value[1..3],
+                &value[4..6],
+                &value[7..9],
+                &value[9..],
+            )
         }
         Iso8601SecondsTz | NumSecondsTz => {
             if value.len() < 7 {
                 return None;
             }
-            (value[0], &value[1..3], &value[3..5], &value[5..7], &value[7..])
+            (
+                value[0],
+                &value[1..3],
+                &value[3..5],
+                &value[5..7],
+                &value[7..],
+            )
         }
         _ => {
             if value.len() < 5 {

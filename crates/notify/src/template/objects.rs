@@ -410,8 +410,12 @@ impl Object for PairsObject {
 
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, FuncError> {
         match name {
-            "Names" => Ok(StringsObject::from_iter(self.0.iter().map(|(k, _)| k.clone()))),
-            "Values" => Ok(StringsObject::from_iter(self.0.iter().map(|(_, v)| v.clone()))),
+            "Names" => Ok(StringsObject::from_iter(
+                self.0.iter().map(|(k, _)| k.clone()),
+            )),
+            "Values" => Ok(StringsObject::from_iter(
+                self.0.iter().map(|(_, v)| v.clone()),
+            )),
             "String" => Ok(Value::from(pairs_string(&self.0))),
             _ => Err(FuncError::new(format!("no method {name}"))),
         }
@@ -502,7 +506,8 @@ impl Object for StringsObject {
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, FuncError> {
         match name {
             "Join" => Ok(Value::from(
-                self.0.join(args.first().and_then(Value::as_str).unwrap_or("")),
+                self.0
+                    .join(args.first().and_then(Value::as_str).unwrap_or("")),
             )),
             _ => Err(FuncError::new(format!("no method {name}"))),
         }
@@ -532,10 +537,11 @@ pub(super) fn write_object_json(out: &mut Vec<u8>, object: &dyn Object) -> Resul
         return data.0.write_json(out).map_err(json_error);
     }
     if let Some(alert) = object.downcast_ref::<AlertObject>() {
-        return match alert.alert() {
-            Some(a) => a.write_json(out).map_err(json_error),
-            None => Ok(out.extend_from_slice(b"null")),
+        let Some(a) = alert.alert() else {
+            out.extend_from_slice(b"null");
+            return Ok(());
         };
+        return a.write_json(out).map_err(json_error);
     }
     if let Some(alerts) = object.downcast_ref::<AlertsObject>() {
         return alerts.alerts().write_json(out).map_err(json_error);

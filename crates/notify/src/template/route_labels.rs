@@ -9,10 +9,10 @@
 //! the render's data; the render in progress is kept in a thread-local
 //! stack instead (executions are synchronous).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tocsin_gotemplate::{FuncError, Function, GoType, Signature, Value};
 
@@ -24,7 +24,7 @@ pub(super) struct Resolver {
     data: Arc<TemplateData>,
     /// `Some` when label values are templates to render (dispatch time).
     renderer: Option<Templates>,
-    state: RefCell<ResolverState>,
+    state: Mutex<ResolverState>,
 }
 
 #[derive(Default)]
@@ -35,21 +35,26 @@ struct ResolverState {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Vec<Rc<Resolver>>> = const { RefCell::new(Vec::new()) };
+    static CURRENT: RefCell<Vec<Arc<Resolver>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Resolver {
     /// Verbatim route labels (notification time).
-    pub(super) fn verbatim(data: Arc<TemplateData>) -> Rc<Resolver> {
-        Rc::new(Resolver {
+    pub(super) fn verbatim(data: Arc<TemplateData>) -> Arc<Resolver> {
+        Arc::new(Resolver {
             data,
             renderer: None,
-            state: RefCell::default(),
+            state: Mutex::default(),
         })
     }
 
+    /// The memo and cycle state; the lock is never held while rendering.
+    fn state(&self) -> MutexGuard<'_, ResolverState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` with `self` as the render in progress.
-    pub(super) fn enter<R>(self: &Rc<Self>, f: impl FnOnce() -> R) -> R {
+    pub(super) fn enter<R>(self: &Arc<Self>, f: impl FnOnce() -> R) -> R {
         struct Exit;
         impl Drop for Exit {
             fn drop(&mut self) {
@@ -63,7 +68,7 @@ impl Resolver {
         f()
     }
 
-    fn resolve(self: &Rc<Self>, name: &str) -> Result<String, String> {
+    fn resolve(self: &Arc<Self>, name: &str) -> Result<String, String> {
         let Some(raw) = self.data.route_labels.get(name) else {
             return Ok(String::new());
         };
@@ -71,20 +76,23 @@ impl Resolver {
             return Ok(raw.to_owned());
         };
         {
-            let mut state = self.state.borrow_mut();
+            let mut state = self.state();
             if let Some(done) = state.memo.get(name) {
                 return Ok(done.clone());
             }
             if state.in_progress.contains(name) {
                 let mut cycle = state.stack.clone();
                 cycle.push(name.to_owned());
-                return Err(format!("route label cycle detected: {}", cycle.join(" -> ")));
+                return Err(format!(
+                    "route label cycle detected: {}",
+                    cycle.join(" -> ")
+                ));
             }
             state.in_progress.insert(name.to_owned());
             state.stack.push(name.to_owned());
         }
         let result = templates.execute_text_in(raw, &self.data, self);
-        let mut state = self.state.borrow_mut();
+        let mut state = self.state();
         state.stack.pop();
         state.in_progress.remove(name);
         let value = result.map_err(|e| e.message)?;
@@ -111,19 +119,23 @@ pub(super) fn function() -> Function {
 /// Renders the route labels of a group at dispatch time (upstream's
 /// `RouteLabelRenderer`): each label value is executed as a text template
 /// over the group's data, at most once, with `routeLabels` references to
-/// other labels resolved through the same renderer.
+/// other labels resolved through the same renderer. It may move between
+/// threads but is used by one at a time (`!Sync`), as cycle detection
+/// tracks the labels being rendered.
 pub struct RouteLabelRenderer {
-    resolver: Rc<Resolver>,
+    resolver: Arc<Resolver>,
+    _one_thread_at_a_time: PhantomData<Cell<()>>,
 }
 
 impl RouteLabelRenderer {
     pub(super) fn new(templates: Templates, data: Arc<TemplateData>) -> RouteLabelRenderer {
         RouteLabelRenderer {
-            resolver: Rc::new(Resolver {
+            resolver: Arc::new(Resolver {
                 data,
                 renderer: Some(templates),
-                state: RefCell::default(),
+                state: Mutex::default(),
             }),
+            _one_thread_at_a_time: PhantomData,
         }
     }
 

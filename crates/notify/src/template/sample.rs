@@ -31,7 +31,11 @@ pub fn sample_alerts(now: Timestamp) -> Vec<Alert> {
                 .unwrap_or(now),
         )
     };
-    let alert = |instance: &str, severity: &str, summary: &str, started: i64, ended: Option<i64>| {
+    let alert = |instance: &str,
+                 severity: &str,
+                 summary: &str,
+                 started: i64,
+                 ended: Option<i64>| {
         let labels: LabelSet = [
             ("alertname", "HighRequestLatency"),
             ("instance", instance),
@@ -140,8 +144,7 @@ pub fn preview_data(
 /// "generatorURL":…}`. Only `labels` is required; a missing `startsAt`
 /// becomes `now`, a missing `endsAt` leaves the alert firing.
 pub fn parse_alerts_json(text: &str, now: Timestamp) -> Result<Vec<Alert>, AlertsFileError> {
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let json: Json = serde_json::from_str(text).map_err(|e| err(format!("invalid JSON: {e}")))?;
     let items = match json {
         Json::Array(items) => items,
         object @ Json::Object(_) => vec![object],
@@ -182,8 +185,7 @@ fn parse_postable(item: &Json, now: Timestamp) -> Result<Alert, String> {
 /// `routeLabels`, `externalURL`, `notification_reason`. Missing fields are
 /// empty; the receiver is taken as already quoted, as in the payload.
 pub fn parse_data_json(text: &str) -> Result<TemplateData, AlertsFileError> {
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| err(format!("invalid JSON: {e}")))?;
+    let json: Json = serde_json::from_str(text).map_err(|e| err(format!("invalid JSON: {e}")))?;
     let object = json
         .as_object()
         .ok_or_else(|| err("expected a JSON object"))?;
@@ -235,7 +237,9 @@ fn status(object: &Map<String, Json>) -> Result<AlertStatus, String> {
     match object.get("status").and_then(Json::as_str) {
         Some("firing") | None => Ok(AlertStatus::Firing),
         Some("resolved") => Ok(AlertStatus::Resolved),
-        Some(other) => Err(format!("status: expected firing or resolved, got {other:?}")),
+        Some(other) => Err(format!(
+            "status: expected firing or resolved, got {other:?}"
+        )),
     }
 }
 

@@ -24,7 +24,10 @@ async fn webex_posts_markdown_to_the_room_with_the_bot_token() {
     let n = WebexNotifier::new(&r.webex_configs[0], 0, templates(), &env()).expect("notifier");
     n.notify(&ctx(), &firing()).await.expect("sent");
     let req = server.single_request();
-    assert_eq!((req.method.as_str(), req.uri.as_str()), ("POST", "/v1/messages"));
+    assert_eq!(
+        (req.method.as_str(), req.uri.as_str()),
+        ("POST", "/v1/messages")
+    );
     assert_eq!(req.header("authorization"), Some("Bearer bot-token"));
     assert_eq!(
         req.body_str(),
@@ -76,7 +79,11 @@ async fn msteams_sends_a_message_card() {
         .unwrap_err();
     assert_eq!(
         parts(&err),
-        (false, FailureReason::ClientError, "unexpected status code 413: too big")
+        (
+            false,
+            FailureReason::ClientError,
+            "unexpected status code 413: too big"
+        )
     );
 }
 
@@ -87,8 +94,8 @@ async fn msteamsv2_sends_an_adaptive_card() {
         "msteamsv2_configs:\n- webhook_url: {}\n  title: 'T {{{{ .Status }}}}'\n  text: ''\n",
         server.url("/workflows/x")
     ));
-    let n = MsTeamsV2Notifier::new(&r.msteamsv2_configs[0], 0, templates(), &env())
-        .expect("notifier");
+    let n =
+        MsTeamsV2Notifier::new(&r.msteamsv2_configs[0], 0, templates(), &env()).expect("notifier");
     n.notify(&ctx(), &resolved()).await.expect("sent");
     assert_eq!(
         server.single_request().body_str(),
@@ -99,9 +106,12 @@ async fn msteamsv2_sends_an_adaptive_card() {
 #[tokio::test]
 async fn msteamsv2_default_text_uses_the_markdown_alert_list() {
     let server = TestServer::ok().await;
-    let r = receiver(&format!("msteamsv2_configs:\n- webhook_url: {}\n", server.url("/w")));
-    let n = MsTeamsV2Notifier::new(&r.msteamsv2_configs[0], 0, templates(), &env())
-        .expect("notifier");
+    let r = receiver(&format!(
+        "msteamsv2_configs:\n- webhook_url: {}\n",
+        server.url("/w")
+    ));
+    let n =
+        MsTeamsV2Notifier::new(&r.msteamsv2_configs[0], 0, templates(), &env()).expect("notifier");
     n.notify(&ctx(), &firing()).await.expect("sent");
     let body: serde_json::Value = serde_json::from_slice(&server.single_request().body).unwrap();
     let blocks = &body["attachments"][0]["content"]["body"];

@@ -398,11 +398,19 @@ fn verify_upstream_signature(req: &Recorded) {
             session_token: None,
         },
     );
-    assert_eq!(ours, authorization, "SigV4 signature of Alertmanager's request");
+    assert_eq!(
+        ours, authorization,
+        "SigV4 signature of Alertmanager's request"
+    );
 }
 
 /// Sends `alerts` through every tocsin notifier of `receiver`.
-async fn send_through_tocsin(receiver: &Receiver, ctx: &NotifyContext, all: &[Alert], env: &IntegrationEnv) {
+async fn send_through_tocsin(
+    receiver: &Receiver,
+    ctx: &NotifyContext,
+    all: &[Alert],
+    env: &IntegrationEnv,
+) {
     let templates = Arc::new(Templates::builtin());
     let firing_only: Vec<Alert> = all
         .iter()
@@ -410,17 +418,36 @@ async fn send_through_tocsin(receiver: &Receiver, ctx: &NotifyContext, all: &[Al
         .cloned()
         .collect();
     let notifiers: Vec<Box<dyn Notifier>> = vec![
-        Box::new(DiscordNotifier::new(&receiver.discord_configs[0], 0, templates.clone(), env).expect("discord")),
-        Box::new(WebexNotifier::new(&receiver.webex_configs[0], 0, templates.clone(), env).expect("webex")),
-        Box::new(TelegramNotifier::new(&receiver.telegram_configs[0], 0, templates.clone(), env).expect("telegram")),
-        Box::new(PushoverNotifier::new(&receiver.pushover_configs[0], 0, templates.clone(), env).expect("pushover")),
-        Box::new(WechatNotifier::new(&receiver.wechat_configs[0], 0, templates.clone(), env).expect("wechat")),
+        Box::new(
+            DiscordNotifier::new(&receiver.discord_configs[0], 0, templates.clone(), env)
+                .expect("discord"),
+        ),
+        Box::new(
+            WebexNotifier::new(&receiver.webex_configs[0], 0, templates.clone(), env)
+                .expect("webex"),
+        ),
+        Box::new(
+            TelegramNotifier::new(&receiver.telegram_configs[0], 0, templates.clone(), env)
+                .expect("telegram"),
+        ),
+        Box::new(
+            PushoverNotifier::new(&receiver.pushover_configs[0], 0, templates.clone(), env)
+                .expect("pushover"),
+        ),
+        Box::new(
+            WechatNotifier::new(&receiver.wechat_configs[0], 0, templates.clone(), env)
+                .expect("wechat"),
+        ),
         Box::new(SnsNotifier::new(&receiver.sns_configs[0], 0, templates, env).expect("sns")),
     ];
     for notifier in &notifiers {
         // The retry stage hands resolved alerts only to integrations that
         // send them.
-        let alerts = if notifier.send_resolved() { all } else { &firing_only };
+        let alerts = if notifier.send_resolved() {
+            all
+        } else {
+            &firing_only
+        };
         notifier
             .notify(ctx, alerts)
             .await
@@ -451,7 +478,10 @@ async fn requests_match_alertmanager_025() {
     let port = free_port();
     let child = Command::new(&binary)
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.path={}", dir.path().join("data").display()))
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg(format!("--web.external-url={EXTERNAL_URL}"))
         .arg("--cluster.listen-address=")
@@ -502,7 +532,13 @@ async fn requests_match_alertmanager_025() {
         .expect("post alerts");
     assert_eq!(posted.status().as_u16(), 200, "{:?}", posted.text().await);
 
-    let expected_paths = ["/discord/hook", "/webex/messages", "/sendMessage", "/message/send", "/sns/"];
+    let expected_paths = [
+        "/discord/hook",
+        "/webex/messages",
+        "/sendMessage",
+        "/message/send",
+        "/sns/",
+    ];
     let arrived = wait_until(Duration::from_secs(20), || {
         let all = theirs.requests();
         expected_paths
@@ -529,7 +565,12 @@ async fn requests_match_alertmanager_025() {
         "alertmanager.yml",
     )
     .expect("tocsin loads the configuration");
-    let receiver = loaded.config.receivers.into_iter().next().expect("receiver");
+    let receiver = loaded
+        .config
+        .receivers
+        .into_iter()
+        .next()
+        .expect("receiver");
     let env = IntegrationEnv {
         external_url: EXTERNAL_URL.to_owned(),
         user_agent: tocsin_notify::env::DEFAULT_USER_AGENT.to_owned(),
@@ -553,7 +594,11 @@ async fn requests_match_alertmanager_025() {
             String::from_utf8_lossy(&t.body),
             "{suffix} body"
         );
-        assert_eq!(o.header("content-type"), t.header("content-type"), "{suffix} content type");
+        assert_eq!(
+            o.header("content-type"),
+            t.header("content-type"),
+            "{suffix} content type"
+        );
         (t, o)
     };
 
@@ -563,7 +608,10 @@ async fn requests_match_alertmanager_025() {
     assert_eq!(o.header("authorization"), Some("Bearer webex-token"));
     assert_eq!(o.header("authorization"), t.header("authorization"));
     for (their_ua, our_ua) in [
-        (find(&theirs, "/discord/hook"), find(&ours_requests, "/discord/hook")),
+        (
+            find(&theirs, "/discord/hook"),
+            find(&ours_requests, "/discord/hook"),
+        ),
         (t, o),
     ] {
         assert_eq!(their_ua.header("user-agent"), Some("Alertmanager/0.25.0"));
@@ -578,7 +626,10 @@ async fn requests_match_alertmanager_025() {
     assert_eq!(o.header("user-agent"), t.header("user-agent"));
 
     // WeChat: the token request and the message.
-    let (t, o) = (find(&theirs, "/gettoken"), find(&ours_requests, "/gettoken"));
+    let (t, o) = (
+        find(&theirs, "/gettoken"),
+        find(&ours_requests, "/gettoken"),
+    );
     assert_eq!(o.method, "GET");
     assert_eq!(o.uri, t.uri, "wechat token request");
     let (t, o) = same_body("/message/send");
@@ -596,7 +647,10 @@ async fn requests_match_alertmanager_025() {
         t.header("content-type"),
         Some("application/x-www-form-urlencoded; charset=utf-8")
     );
-    assert_eq!(o.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        o.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     verify_upstream_signature(t);
     assert!(
         o.header("authorization")

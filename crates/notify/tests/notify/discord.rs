@@ -44,7 +44,10 @@ async fn resolved_is_green_and_optional_fields_appear() {
         simple(&server.url("/hook"))
     );
     let n = notifier(&block);
-    assert!(n.send_resolved(), "discord sends resolved notifications by default");
+    assert!(
+        n.send_resolved(),
+        "discord sends resolved notifications by default"
+    );
     n.notify(&ctx(), &resolved()).await.expect("sent");
     assert_eq!(
         server.single_request().body_str(),
@@ -55,8 +58,14 @@ async fn resolved_is_green_and_optional_fields_appear() {
 #[tokio::test]
 async fn bad_avatar_url_is_left_out() {
     let server = TestServer::ok().await;
-    let block = format!("{}  avatar_url: 'http://a b/%zz'\n", simple(&server.url("/hook")));
-    notifier(&block).notify(&ctx(), &firing()).await.expect("sent");
+    let block = format!(
+        "{}  avatar_url: 'http://a b/%zz'\n",
+        simple(&server.url("/hook"))
+    );
+    notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .expect("sent");
     assert!(!server.single_request().body_str().contains("avatar_url"));
 }
 
@@ -70,13 +79,19 @@ async fn limits_cut_title_description_and_content() {
         "é".repeat(5000),
         "c".repeat(2001)
     );
-    notifier(&block).notify(&ctx(), &firing()).await.expect("sent");
+    notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .expect("sent");
     let body: serde_json::Value = serde_json::from_slice(&server.single_request().body).unwrap();
     let title = body["embeds"][0]["title"].as_str().unwrap();
     assert_eq!(title, format!("{}…", "t".repeat(255)));
     let description = body["embeds"][0]["description"].as_str().unwrap();
     assert_eq!(description, format!("{}…", "é".repeat(4095)));
-    assert_eq!(body["content"].as_str().unwrap(), format!("{}…", "c".repeat(1999)));
+    assert_eq!(
+        body["content"].as_str().unwrap(),
+        format!("{}…", "c".repeat(1999))
+    );
 }
 
 #[tokio::test]
@@ -135,7 +150,10 @@ async fn template_errors_are_final() {
         "discord_configs:\n- webhook_url: {}\n  title: '{{{{ .Nope.Deeper }}}}'\n",
         server.url("/hook")
     );
-    let err = notifier(&block).notify(&ctx(), &firing()).await.unwrap_err();
+    let err = notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .unwrap_err();
     assert!(!err.retry);
     assert!(err.message.starts_with("template: "), "{}", err.message);
     assert!(server.requests().is_empty());
@@ -149,7 +167,15 @@ async fn preview_is_the_request_with_the_url_masked() {
     n.notify(&ctx(), &firing()).await.expect("sent");
     let sent = server.single_request();
     match &rendered[..] {
-        [Rendered::Http { method, url, url_masked, body, .. }] => {
+        [
+            Rendered::Http {
+                method,
+                url,
+                url_masked,
+                body,
+                ..
+            },
+        ] => {
             assert_eq!(method, "POST");
             assert_eq!(url, &server.url("/hook"));
             assert_eq!(url_masked, "<secret>");
@@ -157,4 +183,28 @@ async fn preview_is_the_request_with_the_url_masked() {
         }
         other => panic!("unexpected preview {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn unreachable_webhooks_are_retried_without_showing_the_url() {
+    // A port nothing listens on: bind, note it, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = notifier(&simple(&format!(
+        "http://127.0.0.1:{port}/api/webhooks/1/secret"
+    )))
+    .notify(&ctx(), &firing())
+    .await
+    .unwrap_err();
+    assert!(err.retry);
+    assert_eq!(err.reason, FailureReason::Other);
+    assert!(
+        err.message.starts_with("Post \"<redacted>\": "),
+        "{}",
+        err.message
+    );
+    assert!(!err.message.contains("secret"), "{}", err.message);
 }

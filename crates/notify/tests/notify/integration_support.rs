@@ -40,9 +40,15 @@ pub fn receiver_with_global(global: &str, block: &str) -> Receiver {
         let g: String = global.lines().map(|l| format!("  {l}\n")).collect();
         format!("global:\n{g}")
     };
-    let yaml = format!("{global}route:\n  receiver: team-x\nreceivers:\n- name: team-x\n{indented}");
+    let yaml =
+        format!("{global}route:\n  receiver: team-x\nreceivers:\n- name: team-x\n{indented}");
     match tocsin_config::load_str(&yaml, "test.yml") {
-        Ok(loaded) => loaded.config.receivers.into_iter().next().expect("receiver"),
+        Ok(loaded) => loaded
+            .config
+            .receivers
+            .into_iter()
+            .next()
+            .expect("receiver"),
         Err(failure) => panic!("config does not load: {failure:?}\n{yaml}"),
     }
 }
@@ -57,13 +63,21 @@ pub fn firing() -> Vec<Alert> {
     let started = utc("2026-11-21T04:00:00Z");
     vec![
         alert(
-            &[("alertname", "Disk"), ("instance", "a"), ("severity", "page")],
+            &[
+                ("alertname", "Disk"),
+                ("instance", "a"),
+                ("severity", "page"),
+            ],
             &[("summary", "disk full")],
             started,
             Time::ZERO,
         ),
         alert(
-            &[("alertname", "Disk"), ("instance", "b"), ("severity", "page")],
+            &[
+                ("alertname", "Disk"),
+                ("instance", "b"),
+                ("severity", "page"),
+            ],
             &[("summary", "disk full")],
             started,
             Time::ZERO,

@@ -30,8 +30,9 @@ async fn jira(existing: &'static str) -> TestServer {
         if path.ends_with("/search") || path.ends_with("/search/jql") {
             Reply::status(200).with_body(existing)
         } else if path.ends_with("/transitions") && req.method == "GET" {
-            Reply::status(200)
-                .with_body(r#"{"transitions":[{"id":"11","name":"Close"},{"id":"31","name":"Reopen"}]}"#)
+            Reply::status(200).with_body(
+                r#"{"transitions":[{"id":"11","name":"Close"},{"id":"31","name":"Reopen"}]}"#,
+            )
         } else if req.method == "POST" && path.ends_with("/issue") {
             Reply::status(201).with_body(r#"{"id":"10000","key":"OPS-1"}"#)
         } else {
@@ -51,7 +52,10 @@ async fn creates_an_issue_when_none_is_found() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     let (search, create) = (&requests[0], &requests[1]);
-    assert_eq!((search.method.as_str(), search.uri.as_str()), ("POST", "/rest/api/2/search"));
+    assert_eq!(
+        (search.method.as_str(), search.uri.as_str()),
+        ("POST", "/rest/api/2/search")
+    );
     for req in [search, create] {
         assert_eq!(req.header("content-type"), Some("application/json"));
         assert_eq!(req.header("accept-language"), Some("en"));
@@ -64,7 +68,10 @@ async fn creates_an_issue_when_none_is_found() {
             label()
         )
     );
-    assert_eq!((create.method.as_str(), create.uri.as_str()), ("POST", "/rest/api/2/issue"));
+    assert_eq!(
+        (create.method.as_str(), create.uri.as_str()),
+        ("POST", "/rest/api/2/issue")
+    );
     assert_eq!(
         create.body_str(),
         format!(
@@ -93,7 +100,10 @@ async fn updates_and_reopens_a_done_issue_on_api_v3() {
         "jira_configs:\n- api_url: {}/rest/api/3\n  project: OPS\n  issue_type: Bug\n  summary: {{template: S, enable_update: false}}\n  description: {{template: '{adf}', enable_update: true}}\n  reopen_transition: Reopen\n  reopen_duration: 1h\n  wont_fix_resolution: \"Won't Do\"\n",
         server.url("")
     );
-    notifier(&block).notify(&ctx(), &firing()).await.expect("updated");
+    notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .expect("updated");
     let requests = server.requests();
     let summary: Vec<(&str, &str)> = requests
         .iter()
@@ -138,7 +148,10 @@ async fn resolving_an_open_issue_uses_the_resolve_transition() {
         "jira_configs:\n- api_url: {}/rest/api/2/\n  project: OPS\n  issue_type: Bug\n  resolve_transition: Close\n",
         server.url("")
     );
-    notifier(&block).notify(&ctx(), &resolved()).await.expect("resolved");
+    notifier(&block)
+        .notify(&ctx(), &resolved())
+        .await
+        .expect("resolved");
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
     assert_eq!(requests[3].body_str(), "{\"transition\":{\"id\":\"11\"}}\n");
@@ -146,15 +159,25 @@ async fn resolving_an_open_issue_uses_the_resolve_transition() {
 
 #[tokio::test]
 async fn missing_transitions_and_error_answers() {
-    let server = jira(r#"{"issues":[{"key":"OPS-9","fields":{"status":{"statusCategory":{"key":"done"}}}}]}"#).await;
+    let server = jira(
+        r#"{"issues":[{"key":"OPS-9","fields":{"status":{"statusCategory":{"key":"done"}}}}]}"#,
+    )
+    .await;
     let block = format!(
         "jira_configs:\n- api_url: {}/rest/api/2/\n  project: OPS\n  issue_type: Bug\n  reopen_transition: Start over\n",
         server.url("")
     );
-    let err = notifier(&block).notify(&ctx(), &firing()).await.unwrap_err();
+    let err = notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .unwrap_err();
     assert_eq!(
         parts(&err),
-        (false, FailureReason::Other, "can't find transition Start over for issue OPS-9")
+        (
+            false,
+            FailureReason::Other,
+            "can't find transition Start over for issue OPS-9"
+        )
     );
 
     for (status, retry, reason) in [
@@ -178,7 +201,8 @@ async fn missing_transitions_and_error_answers() {
     let server = TestServer::start(move |_| {
         match counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
             0 => Reply::status(200).with_body(r#"{"issues":[]}"#),
-            _ => Reply::status(400).with_body(r#"{"errorMessages":[],"errors":{"project":"project is required"}}"#),
+            _ => Reply::status(400)
+                .with_body(r#"{"errorMessages":[],"errors":{"project":"project is required"}}"#),
         }
     })
     .await;
@@ -203,10 +227,17 @@ async fn invalid_v3_descriptions_are_refused() {
         "jira_configs:\n- api_url: {}/rest/api/3/\n  project: OPS\n  issue_type: Bug\n  description: 'not json'\n",
         server.url("")
     );
-    let err = notifier(&block).notify(&ctx(), &firing()).await.unwrap_err();
+    let err = notifier(&block)
+        .notify(&ctx(), &firing())
+        .await
+        .unwrap_err();
     assert_eq!(
         parts(&err),
-        (false, FailureReason::Other, "description template: invalid JSON for API v3")
+        (
+            false,
+            FailureReason::Other,
+            "description template: invalid JSON for API v3"
+        )
     );
 }
 

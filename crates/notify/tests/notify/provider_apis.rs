@@ -77,8 +77,9 @@ async fn telegram_html_mode_escapes_and_replaces_long_messages() {
 #[tokio::test]
 async fn telegram_errors_are_retried_with_telegrams_words() {
     let server = TestServer::start(|_| {
-        Reply::status(400)
-            .with_body(r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#)
+        Reply::status(400).with_body(
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#,
+        )
     })
     .await;
     let err = telegram(&format!(
@@ -124,7 +125,11 @@ async fn telegram_token_and_chat_from_files() {
     n.notify(&ctx(), &firing()).await.expect("sent");
     let req = server.single_request();
     assert_eq!(req.uri, "/botfile-token/sendMessage");
-    assert!(req.body_str().starts_with("{\"chat_id\":\"-42\","), "{}", req.body_str());
+    assert!(
+        req.body_str().starts_with("{\"chat_id\":\"-42\","),
+        "{}",
+        req.body_str()
+    );
 }
 
 fn pushover(block: &str, api: &str) -> PushoverNotifier {
@@ -187,7 +192,10 @@ async fn pushover_empty_messages_and_errors() {
         )
     );
     assert!(
-        server.single_request().uri.contains("&message=%28no+details%29&"),
+        server
+            .single_request()
+            .uri
+            .contains("&message=%28no+details%29&"),
         "an empty message becomes (no details)"
     );
 }
@@ -204,11 +212,14 @@ async fn wechat_fetches_caches_and_refreshes_the_token() {
     let counter = sends.clone();
     let server = TestServer::start(move |req| {
         if req.uri.starts_with("/cgi-bin/gettoken") {
-            return Reply::status(200).with_body(r#"{"errcode":0,"access_token":"at-1","expires_in":7200}"#);
+            return Reply::status(200)
+                .with_body(r#"{"errcode":0,"access_token":"at-1","expires_in":7200}"#);
         }
         // The second message finds the token expired.
         match counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
-            1 => Reply::status(200).with_body(r#"{"errcode":42001,"errmsg":"access_token expired"}"#),
+            1 => {
+                Reply::status(200).with_body(r#"{"errcode":42001,"errmsg":"access_token expired"}"#)
+            }
             _ => Reply::status(200).with_body(r#"{"errcode":0,"errmsg":"ok"}"#),
         }
     })
@@ -217,7 +228,10 @@ async fn wechat_fetches_caches_and_refreshes_the_token() {
     let n = WechatNotifier::new(&r.wechat_configs[0], 0, templates(), &env()).expect("notifier");
     n.notify(&ctx(), &firing()).await.expect("first");
     let err = n.notify(&ctx(), &firing()).await.unwrap_err();
-    assert_eq!(parts(&err), (true, FailureReason::Other, "access_token expired"));
+    assert_eq!(
+        parts(&err),
+        (true, FailureReason::Other, "access_token expired")
+    );
     n.notify(&ctx(), &firing()).await.expect("third");
     let uris: Vec<String> = server.requests().into_iter().map(|r| r.uri).collect();
     assert_eq!(
@@ -244,13 +258,29 @@ async fn wechat_answers_decide_retries() {
         (
             200,
             r#"{"errcode":60020,"errmsg":"not allow to access from your ip"}"#,
-            (false, FailureReason::Other, "not allow to access from your ip"),
+            (
+                false,
+                FailureReason::Other,
+                "not allow to access from your ip",
+            ),
         ),
-        (502, "", (true, FailureReason::ServerError, "unexpected status code 502")),
+        (
+            502,
+            "",
+            (
+                true,
+                FailureReason::ServerError,
+                "unexpected status code 502",
+            ),
+        ),
         (
             200,
             "<html>",
-            (true, FailureReason::Other, "invalid character '<' looking for beginning of value"),
+            (
+                true,
+                FailureReason::Other,
+                "invalid character '<' looking for beginning of value",
+            ),
         ),
     ];
     for (status, body, expected) in cases {
@@ -270,7 +300,10 @@ async fn wechat_answers_decide_retries() {
             .unwrap_err();
         assert_eq!(parts(&err), expected, "{body}");
     }
-    let server = TestServer::start(|_| Reply::status(200).with_body(r#"{"errcode":40001,"errmsg":"invalid credential"}"#)).await;
+    let server = TestServer::start(|_| {
+        Reply::status(200).with_body(r#"{"errcode":40001,"errmsg":"invalid credential"}"#)
+    })
+    .await;
     let r = receiver(&wechat_block(&server.url("/cgi-bin/")));
     let err = WechatNotifier::new(&r.wechat_configs[0], 0, templates(), &env())
         .expect("notifier")
@@ -279,7 +312,11 @@ async fn wechat_answers_decide_retries() {
         .unwrap_err();
     assert_eq!(
         parts(&err),
-        (false, FailureReason::Other, "invalid APISecret for CorpID: corp")
+        (
+            false,
+            FailureReason::Other,
+            "invalid APISecret for CorpID: corp"
+        )
     );
 }
 
@@ -309,14 +346,30 @@ async fn incidentio_retries_rate_limits_and_summarises_errors() {
         (
             429,
             r#"{"error":"rate limit exceeded","message":"Too many requests"}"#,
-            (true, FailureReason::RateLimited, "unexpected status code 429: Too many requests: rate limit exceeded"),
+            (
+                true,
+                FailureReason::RateLimited,
+                "unexpected status code 429: Too many requests: rate limit exceeded",
+            ),
         ),
         (
             422,
             r#"{"message":"Validation failed","errors":["title is required"]}"#,
-            (false, FailureReason::ClientError, "unexpected status code 422: Validation failed: title is required"),
+            (
+                false,
+                FailureReason::ClientError,
+                "unexpected status code 422: Validation failed: title is required",
+            ),
         ),
-        (400, "plain text", (false, FailureReason::ClientError, "unexpected status code 400")),
+        (
+            400,
+            "plain text",
+            (
+                false,
+                FailureReason::ClientError,
+                "unexpected status code 400",
+            ),
+        ),
     ] {
         let server = TestServer::start(move |_| Reply::status(status).with_body(body)).await;
         let r = receiver(&format!(
@@ -350,5 +403,8 @@ async fn incidentio_keeps_one_alert_when_the_payload_is_too_large() {
     let body: serde_json::Value = serde_json::from_slice(&server.single_request().body).unwrap();
     assert_eq!(body["alerts"].as_array().unwrap().len(), 1);
     // Common annotations are computed before truncation, as upstream does.
-    assert_eq!(body["commonAnnotations"]["big"].as_str().map(str::len), Some(300 * 1024));
+    assert_eq!(
+        body["commonAnnotations"]["big"].as_str().map(str::len),
+        Some(300 * 1024)
+    );
 }

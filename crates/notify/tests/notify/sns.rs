@@ -63,7 +63,10 @@ async fn fifo_topic_publish_is_encoded_and_signed() {
     n.notify(&ctx(), &firing()).await.expect("published");
     let req = server.single_request();
     assert_eq!((req.method.as_str(), req.uri.as_str()), ("POST", "/base/"));
-    assert_eq!(req.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        req.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(req.header("x-amz-date"), Some("20261121T042840Z"));
     let hash = group_key::hash(&ctx().flush.group_key);
     assert_eq!(
@@ -72,7 +75,10 @@ async fn fifo_topic_publish_is_encoded_and_signed() {
             "Action=Publish&Message=M+%26+more&MessageAttributes.entry.1.Name=a&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=page&MessageAttributes.entry.2.Name=b&MessageAttributes.entry.2.Value.DataType=String&MessageAttributes.entry.2.Value.StringValue=2&MessageDeduplicationId={hash}&MessageGroupId={hash}&Subject=S+firing&TopicArn=arn%3Aaws%3Asns%3Aeu-west-1%3A1%3Aalerts.fifo&Version=2010-03-31"
         )
     );
-    assert_eq!(req.header("authorization"), Some(expected_authorization(&req).as_str()));
+    assert_eq!(
+        req.header("authorization"),
+        Some(expected_authorization(&req).as_str())
+    );
 }
 
 #[tokio::test]
@@ -123,18 +129,15 @@ async fn sns_errors_quote_the_xml_message() {
 #[tokio::test]
 async fn template_errors_name_the_field() {
     let server = TestServer::ok().await;
-    let err = notifier(&block(
-        &server.url(""),
-        "topic_arn: '{{ .Nope.X }}'",
-        "",
-    ))
-    .notify(&ctx(), &firing())
-    .await
-    .unwrap_err();
+    let err = notifier(&block(&server.url(""), "topic_arn: '{{ .Nope.X }}'", ""))
+        .notify(&ctx(), &firing())
+        .await
+        .unwrap_err();
     assert!(err.retry, "upstream retries these");
     assert_eq!(err.reason, FailureReason::ClientError);
     assert!(
-        err.message.starts_with("execute 'topic_arn' template: template: "),
+        err.message
+            .starts_with("execute 'topic_arn' template: template: "),
         "{}",
         err.message
     );

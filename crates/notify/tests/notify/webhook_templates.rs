@@ -65,7 +65,13 @@ async fn templated_urls_and_their_errors() {
     n.notify(&ctx(), &firing()).await.expect("sent");
     assert_eq!(server.single_request().uri, "/hooks/Disk?t=secret");
     let preview = n.preview(&ctx(), &firing()).expect("preview");
-    let Rendered::Http { url_masked, body, headers, .. } = &preview[0] else {
+    let Rendered::Http {
+        url_masked,
+        body,
+        headers,
+        ..
+    } = &preview[0]
+    else {
         panic!("http preview expected");
     };
     assert_eq!(url_masked, &server.url("/hooks/Disk?t=<secret>"));
@@ -75,13 +81,18 @@ async fn templated_urls_and_their_errors() {
     let empty = notifier("webhook_configs:\n- url: '{{ if false }}http://x{{ end }}'\n");
     assert_eq!(
         parts(&empty.notify(&ctx(), &firing()).await.unwrap_err()),
-        (false, FailureReason::Other, "webhook URL is empty after templating")
+        (
+            false,
+            FailureReason::Other,
+            "webhook URL is empty after templating"
+        )
     );
     let broken = notifier("webhook_configs:\n- url: 'http://x/{{ .Nope.X }}'\n");
     let err = broken.notify(&ctx(), &firing()).await.unwrap_err();
     assert!(!err.retry);
     assert!(
-        err.message.starts_with("failed to template webhook URL: template: "),
+        err.message
+            .starts_with("failed to template webhook URL: template: "),
         "{}",
         err.message
     );
@@ -97,7 +108,8 @@ async fn payload_template_errors_are_final() {
     let err = n.notify(&ctx(), &firing()).await.unwrap_err();
     assert!(!err.retry);
     assert!(
-        err.message.starts_with("failed to render custom payload: template: "),
+        err.message
+            .starts_with("failed to render custom payload: template: "),
         "{}",
         err.message
     );
@@ -107,7 +119,10 @@ async fn payload_template_errors_are_final() {
 #[tokio::test]
 async fn without_payload_the_default_message_is_sent() {
     let server = TestServer::ok().await;
-    let n = notifier(&format!("webhook_configs:\n- url: {}\n", server.url("/hook")));
+    let n = notifier(&format!(
+        "webhook_configs:\n- url: {}\n",
+        server.url("/hook")
+    ));
     n.notify(&ctx(), &firing()).await.expect("sent");
     let body: serde_json::Value = serde_json::from_slice(&server.single_request().body).unwrap();
     assert_eq!(body["version"], "4");

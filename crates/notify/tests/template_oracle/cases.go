@@ -9,6 +9,7 @@ func functionCases() []Case {
 	}
 	return []Case{
 		c("toUpper", "firing_one", `{{ "abc ÄÖü ß ǆ ﬁ ı i" | toUpper }}`),
+		c("toUpper_greek", "firing_one", `{{ "ᾀᾳῳ ΐ ǆ ŉ" | toUpper }}`),
 		c("toLower", "firing_one", `{{ "ABC ÄÖÜ İ Σ ǅ K" | toLower }}`),
 		c("trimSpace", "firing_one", "[{{ \"\\t\\n a b \\u00a0\\u2003\" | trimSpace }}]"),
 		c("trimSpace_empty", "firing_one", `[{{ "   " | trimSpace }}]`),
@@ -98,6 +99,10 @@ func functionCases() []Case {
 		c("print_names", "firing_three", `{{ .CommonLabels.Names }}|{{ .CommonLabels.Values }}|{{ printf "%T" .CommonLabels.Names }}|{{ .CommonLabels.SortedPairs.Names }}`),
 		c("print_alert", "firing_one", `{{ range .Alerts }}{{ . }}{{ end }}`),
 		c("print_alerts", "resolved_two", `{{ .Alerts }}`),
+		c("print_firing", "mixed", `{{ .Alerts.Firing }}`),
+		c("print_plus_v", "firing_one", `{{ printf "%+v" (index .Alerts 0) }}`),
+		c("print_sharp_v", "firing_one", `{{ printf "%#v" .CommonLabels.SortedPairs.Names }}|{{ printf "%#v" .Status }}`),
+		c("print_data_dot", "no_alerts", `{{ printf "%v" .GroupLabels }}|{{ printf "%d" .Alerts }}`),
 		c("print_firing_type", "mixed", `{{ printf "%T %T %T" .Alerts .Alerts.Firing (index .Alerts 0) }}`),
 		c("print_time", "times", `{{ range .Alerts }}{{ .StartsAt }}|{{ .EndsAt }}|{{ printf "%v" .StartsAt }}|{{ printf "%T" .StartsAt }}|{{ end }}`),
 		c("print_time_utc", "firing_one", `{{ range .Alerts }}{{ .StartsAt }}|{{ .StartsAt.UTC }}|{{ .EndsAt }}{{ end }}`),

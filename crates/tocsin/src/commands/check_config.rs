@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use tocsin_config::{LoadFailure, Loaded};
+use tocsin_notify::template::Templates;
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     // amtool checks that every named file exists before validating any.
@@ -46,6 +47,32 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Parses the config's template files as the server would (built-ins
+/// first), printing amtool's `SUCCESS` / `FAILED: …` line on standard
+/// output and each problem with file:line:column on standard error.
+fn check_templates(out: &mut impl Write, globs: &[String]) -> bool {
+    let globs: Vec<PathBuf> = globs.iter().map(PathBuf::from).collect();
+    let problems = Templates::check_files(&globs);
+    let Some(first) = problems.first() else {
+        let _ = writeln!(out, "  SUCCESS");
+        return true;
+    };
+    let _ = writeln!(out, "  FAILED: {}", first.message);
+    let _ = out.flush();
+    let mut err = std::io::stderr().lock();
+    for p in &problems {
+        let _ = writeln!(
+            err,
+            "{}:{}:{}: error: {}",
+            p.path.display(),
+            p.line,
+            p.column,
+            p.message
+        );
+    }
+    false
+}
+
 /// Checks one file, prints its report; `true` when it is valid.
 fn check_one(path: &Path, result: Result<Loaded, LoadFailure>) -> bool {
     let mut out = std::io::stdout().lock();
@@ -60,7 +87,7 @@ fn check_one(path: &Path, result: Result<Loaded, LoadFailure>) -> bool {
             let _ = writeln!(out, " - {} inhibit rules", c.inhibit_rules.len());
             let _ = writeln!(out, " - {} receivers", c.receivers.len());
             let _ = writeln!(out, " - {} templates", c.templates.len());
-            true
+            c.templates.is_empty() || check_templates(&mut out, &c.templates)
         }
         Err(failure) => {
             let _ = writeln!(out, "  FAILED: {}", failure.first_upstream_message());

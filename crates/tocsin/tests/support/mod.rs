@@ -617,3 +617,284 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("free port")
 }
+
+// ---------------------------------------------------------------------------
+// Restarts on the same `--storage.path`, and the upstream binary (added for
+// the `state_*` tests; the helpers above are unchanged).
+
+/// Where Debian and upstream install Alertmanager.
+pub const UPSTREAM_BINARIES: [&str; 2] =
+    ["/usr/bin/prometheus-alertmanager", "/usr/bin/alertmanager"];
+
+/// The installed upstream Alertmanager, or `None` after a visible SKIP
+/// message saying what is not checked.
+pub fn upstream_binary(what: &str) -> Option<&'static str> {
+    let found = UPSTREAM_BINARIES
+        .iter()
+        .copied()
+        .find(|p| std::path::Path::new(p).exists());
+    if found.is_none() {
+        eprintln!("SKIPPED: no Alertmanager at {UPSTREAM_BINARIES:?}; not checked: {what}");
+    }
+    found
+}
+
+type SharedLog = Arc<(Mutex<Vec<String>>, Condvar)>;
+
+/// Spawns `program` with `args`, collecting its standard error line by
+/// line (echoed with `TOCSIN_TEST_LOG` set, as [`Server::start`] does).
+fn spawn_logged(program: &str, args: &[String]) -> Result<(Child, SharedLog), String> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawning {program}: {e}"))?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let log: SharedLog = Arc::default();
+    let sink = Arc::clone(&log);
+    let tag = std::path::Path::new(program)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { return };
+            if std::env::var_os("TOCSIN_TEST_LOG").is_some() {
+                eprintln!("[{tag}] {line}");
+            }
+            let (lock, cond) = &*sink;
+            lock.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            cond.notify_all();
+        }
+    });
+    Ok((child, log))
+}
+
+impl Server {
+    /// This server's `--storage.path`.
+    pub fn storage_path(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// SIGKILL (no chance to flush anything) and reap the process.
+    pub fn kill_hard(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts `tocsin alertmanager` again on the same configuration file and
+    /// storage directory, with upstream's acceptance flags plus `extra`
+    /// (as [`Server::try_start`]); a previous process still running is
+    /// killed first. The log starts afresh; `base` is the new address.
+    pub fn restart(&mut self, extra: &[&str]) -> Result<(), String> {
+        self.kill_hard();
+        let mut args: Vec<String> = vec![
+            "alertmanager".into(),
+            format!("--config.file={}", self.config_path().display()),
+            format!("--storage.path={}", self.storage_path().display()),
+            "--web.listen-address=127.0.0.1:0".into(),
+            "--cluster.listen-address=".into(),
+            "--log.level=debug".into(),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let (child, log) = spawn_logged(env!("CARGO_BIN_EXE_tocsin"), &args)?;
+        self.child = Some(child);
+        self.log = log;
+        let line = self
+            .wait_log("msg=\"Listening on\"", START_TIMEOUT)
+            .ok_or_else(|| format!("tocsin did not restart; log:\n{}", self.log_text()))?;
+        let address = line
+            .split_whitespace()
+            .find_map(|field| field.strip_prefix("address="))
+            .ok_or_else(|| format!("no address in {line:?}"))?;
+        self.base = format!("http://{address}");
+        Ok(())
+    }
+
+    /// Starts an upstream Alertmanager `binary` with `config` and the same
+    /// directory layout and acceptance flags as [`Server::start`], on a
+    /// free port (0.25 logs the configured, not the bound, address), and
+    /// waits until `/-/ready` answers 200.
+    pub fn start_upstream(binary: &str, config: &str, extra: &[&str]) -> Result<Server, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        std::fs::write(dir.path().join("alertmanager.yml"), config).map_err(|e| e.to_string())?;
+        let mut server = Server {
+            child: None,
+            base: String::new(),
+            dir,
+            log: Arc::default(),
+        };
+        server.restart_upstream(binary, extra)?;
+        Ok(server)
+    }
+
+    /// [`Server::restart`] for a server started with
+    /// [`Server::start_upstream`]: same directory, a fresh free port.
+    pub fn restart_upstream(&mut self, binary: &str, extra: &[&str]) -> Result<(), String> {
+        self.kill_hard();
+        let port = free_port();
+        let mut args: Vec<String> = vec![
+            format!("--config.file={}", self.config_path().display()),
+            format!("--storage.path={}", self.storage_path().display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+            "--cluster.listen-address=".into(),
+            "--log.level=debug".into(),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let (child, log) = spawn_logged(binary, &args)?;
+        self.child = Some(child);
+        self.log = log;
+        self.base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if try_http("GET", &self.url("/-/ready"), None).is_ok_and(|r| r.status == 200) {
+                return Ok(());
+            }
+            let exited = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
+            if let Some(status) = exited {
+                return Err(format!(
+                    "{binary} exited ({status}) before it was ready; log:\n{}",
+                    self.log_text()
+                ));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!("{binary} not ready; log:\n{}", self.log_text()));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// An alert to POST: `alertname` plus `labels`, no times (the server
+/// stamps them).
+pub fn alert_json(name: &str, labels: &[(&str, &str)]) -> Value {
+    let mut l = serde_json::Map::new();
+    l.insert("alertname".into(), Value::from(name));
+    for (k, v) in labels {
+        l.insert((*k).into(), Value::from(*v));
+    }
+    serde_json::json!({ "labels": l })
+}
+
+/// The wall-clock time at `instant` (in the past or the future), for
+/// timestamps that must line up with [`at`] schedules.
+pub fn wall_clock(instant: Instant) -> jiff::Timestamp {
+    let now = Instant::now();
+    let (now_wall, offset) = (jiff::Timestamp::now(), instant.checked_duration_since(now));
+    match offset {
+        Some(ahead) => now_wall + jiff::SignedDuration::try_from(ahead).unwrap_or_default(),
+        None => {
+            let behind = now.saturating_duration_since(instant);
+            now_wall - jiff::SignedDuration::try_from(behind).unwrap_or_default()
+        }
+    }
+}
+
+/// A silence body for `POST /api/v2/silences`.
+pub fn silence_json(
+    matchers: Value,
+    starts: jiff::Timestamp,
+    ends: jiff::Timestamp,
+    comment: &str,
+) -> Value {
+    serde_json::json!({
+        "matchers": matchers,
+        "startsAt": starts.to_string(),
+        "endsAt": ends.to_string(),
+        "createdBy": "tests",
+        "comment": comment,
+    })
+}
+
+/// One silence matcher as the API spells it (`op` is `=`, `!=`, `=~` or
+/// `!~`).
+pub fn matcher(name: &str, op: &str, value: &str) -> Value {
+    serde_json::json!({
+        "name": name,
+        "value": value,
+        "isRegex": op.ends_with('~'),
+        "isEqual": !op.starts_with('!'),
+    })
+}
+
+impl Server {
+    /// POSTs a silence body; `Ok(id)` on 200, `Err(status and body)`
+    /// otherwise.
+    pub fn post_silence(&self, body: &Value) -> Result<String, String> {
+        let r = self.post("/api/v2/silences", &body.to_string());
+        if r.status != 200 {
+            return Err(format!("POST /api/v2/silences: {} {}", r.status, r.body));
+        }
+        r.json()["silenceID"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no silenceID in {}", r.body))
+    }
+
+    /// `GET /api/v2/silence/{id}` as JSON, or `Err` with the status.
+    pub fn silence(&self, id: &str) -> Result<Value, String> {
+        let r = self.get(&format!("/api/v2/silence/{id}"));
+        if r.status != 200 {
+            return Err(format!("GET /api/v2/silence/{id}: {} {}", r.status, r.body));
+        }
+        Ok(r.json())
+    }
+
+    /// The `status` of every alert `GET /api/v2/alerts{query}` lists, by
+    /// `alertname` (the scenarios using it keep alert names unique).
+    pub fn alert_statuses(&self, query: &str) -> BTreeMap<String, Value> {
+        let r = self.get(&format!("/api/v2/alerts{query}"));
+        assert_eq!(r.status, 200, "GET /api/v2/alerts{query}: {}", r.body);
+        r.json()
+            .as_array()
+            .map(|alerts| {
+                alerts
+                    .iter()
+                    .map(|a| {
+                        let name = a["labels"]["alertname"].as_str().unwrap_or("").to_owned();
+                        (name, a["status"].clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Like [`Server::alert_statuses`] for the alerts inside
+    /// `GET /api/v2/alerts/groups{query}`.
+    pub fn group_alert_statuses(&self, query: &str) -> BTreeMap<String, Value> {
+        let r = self.get(&format!("/api/v2/alerts/groups{query}"));
+        assert_eq!(
+            r.status, 200,
+            "GET /api/v2/alerts/groups{query}: {}",
+            r.body
+        );
+        let mut statuses = BTreeMap::new();
+        for group in r.json().as_array().into_iter().flatten() {
+            for a in group["alerts"].as_array().into_iter().flatten() {
+                let name = a["labels"]["alertname"].as_str().unwrap_or("").to_owned();
+                statuses.insert(name, a["status"].clone());
+            }
+        }
+        statuses
+    }
+}
+
+/// The strings of a JSON array, sorted (for ID lists whose order upstream
+/// leaves unspecified).
+pub fn sorted_strings(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect();
+    out.sort();
+    out
+}
