@@ -107,13 +107,19 @@ fn dot_for(data: &TemplateData) -> (Arc<TemplateData>, Value) {
 }
 
 impl Templates {
-    /// The built-in templates only.
+    /// The built-in templates only (parsed once per process).
     pub fn builtin() -> Self {
         static BUILTIN: std::sync::LazyLock<Templates> = std::sync::LazyLock::new(|| {
-            // The built-in sources are part of this crate and are tested
-            // to parse; an empty set is the only possible fallback.
-            Templates::from_sources(&[("", DEFAULT_TEMPLATES), ("", EMAIL_TEMPLATES)])
-                .unwrap_or_else(|_| Templates::from_parts(base_set(false), base_set(true)))
+            let mut text = base_set(false);
+            let mut html = base_set(true);
+            for source in [DEFAULT_TEMPLATES, EMAIL_TEMPLATES] {
+                // The built-in sources are part of this crate and a test
+                // checks that they parse and define every upstream name;
+                // a failure would leave the set without them.
+                let _ = text.parse(source);
+                let _ = html.parse(source);
+            }
+            Templates::from_parts(text, html)
         });
         BUILTIN.clone()
     }
@@ -126,20 +132,6 @@ impl Templates {
                 cache: Mutex::new(ParseCache::default()),
             }),
         }
-    }
-
-    /// Parses `(name, source)` pairs in order into fresh sets: an empty
-    /// name parses into the root template (as upstream parses its
-    /// built-ins), any other name defines a template of that name (as Go's
-    /// `ParseGlob` does with each file's base name).
-    fn from_sources(sources: &[(&str, &str)]) -> Result<Templates, tocsin_gotemplate::Error> {
-        let mut text = base_set(false);
-        let mut html = base_set(true);
-        for (name, source) in sources {
-            parse_into(&mut text, name, source)?;
-            parse_into(&mut html, name, source)?;
-        }
-        Ok(Templates::from_parts(text, html))
     }
 
     /// Built-ins, then every file matching `globs` (already resolved

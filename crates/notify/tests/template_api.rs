@@ -597,16 +597,24 @@ fn now_and_since_use_the_clock() {
     let d = data(&format!(
         r#"{{"alerts":[{{"status":"firing","labels":{{"a":"b"}},"startsAt":"{hour_ago}"}}]}}"#
     ));
-    let year = templates.execute_text(r#"{{ now | date "2006" }}"#, &d).unwrap();
+    let year = templates
+        .execute_text(r#"{{ now | date "2006" }}"#, &d)
+        .unwrap();
     assert_eq!(year, Timestamp::now().strftime("%Y").to_string());
     let since = templates
-        .execute_text(r#"{{ range .Alerts }}{{ since .StartsAt | humanizeDuration }}{{ end }}"#, &d)
+        .execute_text(
+            r#"{{ range .Alerts }}{{ since .StartsAt | humanizeDuration }}{{ end }}"#,
+            &d,
+        )
         .unwrap();
     assert!(since == "1h 0m 0s" || since == "1h 0m 1s", "{since}");
     let now = templates.execute_text("{{ now }}", &d).unwrap();
     assert!(now.contains(" m=+"), "{now}");
     assert_eq!(
-        templates.execute_text("{{ printf \"%T\" (since .Alerts) }}", &d).unwrap_err().message,
-        "template: :1:19: executing \"\" at <.Alerts>: wrong type for value; expected time.Time; got template.Alerts"
+        templates
+            .execute_text("{{ printf \"%T\" (since .Alerts) }}", &d)
+            .unwrap_err()
+            .message,
+        "template: :1:22: executing \"\" at <.Alerts>: wrong type for value; expected time.Time; got template.Alerts"
     );
 }

@@ -26,6 +26,7 @@ mod integrations;
 mod listen;
 pub mod logging;
 mod maintenance;
+mod route_labels;
 pub mod settings;
 mod telemetry;
 mod time_intervals;

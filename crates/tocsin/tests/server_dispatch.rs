@@ -623,33 +623,39 @@ fn inhibition() -> Outcome {
     })
 }
 
-/// A receiver mixing a webhook with an integration tocsin does not
-/// implement: the webhook still notifies, the other fails visibly (log and
-/// metrics) and the server keeps serving.
-fn unimplemented_integration() -> Outcome {
+/// A receiver whose Slack endpoint refuses connections keeps retrying
+/// while its webhook is notified on time; route `labels:` (0.34) are
+/// rendered as templates over the group and sent as `routeLabels`.
+fn failing_integration_and_route_labels() -> Outcome {
     let hook = Webhook::start();
     let config = format!(
-        "route:\n  receiver: mixed\n  group_by: [alertname]\n{FAST}\nreceivers:\n- name: mixed\n  webhook_configs:\n  - url: '{}'\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#alerts'\n",
+        "route:\n  receiver: mixed\n  group_by: [alertname]\n{FAST}\n  routes:\n  - matchers: [alertname=Mixed]\n    labels:\n      team: '{{{{ .GroupLabels.alertname }}}}-team'\n      static: plain\nreceivers:\n- name: mixed\n  webhook_configs:\n  - url: '{}'\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#alerts'\n",
         hook.url("/ok")
     );
     let server = Server::start(&config, &[]);
-    ensure(
-        server
-            .log_text()
-            .contains("integration \\\"slack\\\" is not implemented yet"),
-        || format!("start-up warning missing:\n{}", server.log_text()),
-    )?;
     let t0 = Instant::now();
     server.post_alerts(&json!([alert("Mixed", &[])]));
     let got = hook.wait_for(1, Duration::from_secs(4));
     let d = got.first().ok_or("the webhook must still be notified")?;
     window(d, t0, 0.8, 1.9, "webhook next to a failing integration")?;
+    ensure(
+        d.body["routeLabels"] == json!({"static": "plain", "team": "Mixed-team"}),
+        || format!("routeLabels {}", d.body["routeLabels"]),
+    )?;
     at(t0, 1.8);
-    let failed = server
-        .metric("alertmanager_notifications_failed_total{integration=\"slack\",reason=\"other\"}");
+    let failed =
+        server.metric("alertmanager_notification_requests_failed_total{integration=\"slack\"}");
     ensure(failed.is_some_and(|v| v >= 1.0), || {
-        format!("slack failures metric: {failed:?}")
+        format!("slack failed requests metric: {failed:?}")
     })?;
+    let groups = server.get("/api/v2/alerts/groups").json();
+    ensure(
+        groups.as_array().is_some_and(|g| {
+            g.iter()
+                .any(|g| g["routeLabels"] == json!({"static": "plain", "team": "Mixed-team"}))
+        }),
+        || format!("groups: {groups}"),
+    )?;
     let healthy = server.get("/-/healthy");
     ensure(healthy.status == 200, || {
         format!("healthy: {}", healthy.status)
@@ -673,6 +679,9 @@ fn acceptance_scenarios() {
         ("alerts with past times", past_times),
         ("silences", silences),
         ("inhibition", inhibition),
-        ("unimplemented integration", unimplemented_integration),
+        (
+            "failing integration and route labels",
+            failing_integration_and_route_labels,
+        ),
     ]);
 }

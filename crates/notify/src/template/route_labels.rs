@@ -10,8 +10,8 @@
 //! stack instead (executions are synchronous).
 
 use std::cell::{Cell, RefCell};
-use std::marker::PhantomData;
 use std::collections::{HashMap, HashSet};
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tocsin_gotemplate::{FuncError, Function, GoType, Signature, Value};

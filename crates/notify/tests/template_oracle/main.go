@@ -2,9 +2,10 @@
 // text/template and html/template over Alertmanager's upstream built-in
 // templates, and prints the cases with their expected outputs as JSON.
 //
-// Usage (from crates/notify):
+// Usage (from crates/notify/tests/template_oracle; TZ=UTC keeps the output
+// independent of the machine's zone):
 //
-//	go run ./tests/template_oracle -mirror /work/.mirror/prometheus+alertmanager/repo > tests/template_cases/cases.json
+//	TZ=UTC go run . -mirror /work/.mirror/prometheus+alertmanager/repo > ../template_cases/cases.json
 //
 // The upstream template files are read from the git mirror at run time
 // (git show HEAD:template/default.tmpl) and never stored in tocsin.
@@ -349,7 +350,7 @@ func buildDatasets() map[string]*am.Data {
 		alert("firing", kv{"alertname": "T", "i": "1"}, nil, 0, ""),
 		alert("resolved", kv{"alertname": "T", "i": "2"}, nil, -90, ""))
 	times.Alerts[0].StartsAt = time.Date(2026, 1, 2, 3, 4, 5, 600000000, time.FixedZone("", 5*3600+45*60))
-	times.Alerts[1].StartsAt = time.Date(2025, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(3*3600 + 30*60)))
+	times.Alerts[1].StartsAt = time.Date(2025, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(3*3600+30*60)))
 	times.Alerts[1].EndsAt = time.Date(2026, 2, 28, 12, 0, 0, 0, time.UTC)
 	ds["times"] = times
 	var big []am.Alert

@@ -30,8 +30,10 @@ use tokio::task::JoinHandle;
 
 use super::drain::{FlushGate, GatedFlush};
 use super::integrations;
+use super::route_labels::TemplateRouteLabels;
 use super::telemetry::ConfigCounts;
 use super::time_intervals;
+use tocsin_alerting::dispatch::RouteLabelRenderer;
 use tocsin_notify::template::Templates;
 
 /// Why a configuration cannot be applied (the reload error text).
@@ -53,6 +55,7 @@ pub struct Blueprint {
     pub tree: Arc<RouteTree>,
     notifiers: HashMap<String, Vec<Arc<dyn Notifier>>>,
     time_intervals: TimeIntervals,
+    route_labels: Arc<dyn RouteLabelRenderer>,
     pub counts: ConfigCounts,
     /// `(receiver, reason)` for integrations that cannot send.
     pub unavailable: Vec<(String, String)>,
@@ -65,6 +68,11 @@ impl Blueprint {
         let globs: Vec<std::path::PathBuf> = config.templates.iter().map(Into::into).collect();
         let templates = Arc::new(Templates::from_globs(&globs)?);
         let built = integrations::build_all(&config.receivers, &used, &templates, env)?;
+        let route_labels = Arc::new(TemplateRouteLabels {
+            templates,
+            external_url: env.external_url.clone(),
+            clock: env.clock,
+        });
         let time_intervals = time_intervals::build(&config);
         let mut unavailable = Vec::new();
         let mut notifiers = HashMap::with_capacity(built.len());
@@ -86,6 +94,7 @@ impl Blueprint {
             tree: Arc::new(tree),
             notifiers,
             time_intervals,
+            route_labels,
             counts,
             unavailable,
         })
@@ -157,7 +166,7 @@ impl Generation {
             DispatcherOptions {
                 start_at: shared.start_at,
                 maintenance_interval: shared.dispatch_maintenance_interval,
-                route_labels: None,
+                route_labels: Some(blueprint.route_labels),
                 on_group_removed: Some(Arc::new(move |route_id: &str, group_key: &str| {
                     marker.delete(route_id, group_key);
                 })),

@@ -20,13 +20,13 @@ import (
 // notifications are rendered.
 func Funcs(data func() *Data) map[string]any {
 	return map[string]any{
-		"toUpper":   strings.ToUpper,
-		"toLower":   strings.ToLower,
-		"trimSpace": strings.TrimSpace,
-		"join":      func(sep string, s []string) string { return strings.Join(s, sep) },
-		"match":     regexp.MatchString,
-		"safeHtml":  func(s string) htmltemplate.HTML { return htmltemplate.HTML(s) },
-		"safeUrl":   func(s string) htmltemplate.URL { return htmltemplate.URL(s) },
+		"toUpper":     strings.ToUpper,
+		"toLower":     strings.ToLower,
+		"trimSpace":   strings.TrimSpace,
+		"join":        func(sep string, s []string) string { return strings.Join(s, sep) },
+		"match":       regexp.MatchString,
+		"safeHtml":    func(s string) htmltemplate.HTML { return htmltemplate.HTML(s) },
+		"safeUrl":     func(s string) htmltemplate.URL { return htmltemplate.URL(s) },
 		"urlUnescape": url.QueryUnescape,
 		"reReplaceAll": func(pattern, repl, text string) string {
 			return regexp.MustCompile(pattern).ReplaceAllString(text, repl)
