@@ -72,6 +72,14 @@ pub struct Templates {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("templates", &self.inner.text.template_names().len())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     text: Template,
     html: Template,

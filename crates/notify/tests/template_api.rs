@@ -215,9 +215,7 @@ fn syntax_errors_name_file_and_line() {
         "bad.tmpl",
         "line one\n{{ define \"x\" }}\n  {{ .Foo }\n{{ end }}",
     );
-    let err = Templates::from_globs(&[dir.path().join("*.tmpl")])
-        .err()
-        .expect("parse error");
+    let err = Templates::from_globs(&[dir.path().join("*.tmpl")]).expect_err("parse error");
     assert_eq!(
         err.message,
         r#"template: bad.tmpl:3: unexpected "}" in operand"#
@@ -288,9 +286,7 @@ fn check_files_reports_every_file_and_bad_patterns() {
 fn unreadable_match_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("d.tmpl")).expect("mkdir");
-    let err = Templates::from_globs(&[dir.path().join("*.tmpl")])
-        .err()
-        .expect("error");
+    let err = Templates::from_globs(&[dir.path().join("*.tmpl")]).expect_err("error");
     assert_eq!(
         err.message,
         format!(
