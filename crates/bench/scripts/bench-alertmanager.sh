@@ -98,7 +98,7 @@ measure_ingest() {
   start_server "$kind" "$WORK/ingest.yml" "$port" "$WORK/$kind-ingest-$run.log"
   wait_ready "$url"
   record "$kind" idle_rss_kib "$(mem_kib "$SERVER_PID" VmRSS)"
-  out=$("$LOAD" ingest --url "$url" --alerts "$ALERTS" --batch "$BATCH" \
+  out=$("$LOAD" ingest --url "$url" --alerts "$ALERTS" --batch "$BATCH" --server-pid "$SERVER_PID" \
     --connections "$CONNECTIONS" --repost)
   echo "$kind run=$run $out"
   while read -r line; do
@@ -106,7 +106,7 @@ measure_ingest() {
       "ingest pass="*)
         local pass
         pass=$(kv "$line" pass)
-        for k in alerts_per_s p50_ms p99_ms errors; do
+        for k in alerts_per_s p50_ms p99_ms errors server_cpu_s; do
           record "$kind" "${pass}_$k" "$(kv "$line" "$k")"
         done ;;
     esac

@@ -8,7 +8,11 @@ use std::fmt::Write;
 
 pub mod load;
 
+use jiff::Timestamp;
+use tocsin_alerting::alert::{Alert, Time};
 use tocsin_model::LabelSet;
+use tocsin_notify::data::TemplateData;
+use tocsin_notify::template::preview_data;
 
 /// An alertmanager.yml with `receivers` webhook receivers and a routing tree
 /// of `teams × services_per_team` routes (plus the root): each team route
@@ -73,6 +77,64 @@ pub fn deep_alert(teams: usize, services_per_team: usize) -> LabelSet {
     .collect()
 }
 
+/// A 100-alert group as the default templates see it: one alertname, a
+/// quarter of the alerts resolved, realistic labels and annotations.
+pub fn hundred_alert_group() -> TemplateData {
+    preview_data(
+        &hundred_alerts(),
+        "team-api",
+        &["alertname"],
+        "http://alertmanager:9093",
+        bench_now(),
+    )
+}
+
+/// The fixed instant benchmark alerts are relative to.
+pub fn bench_now() -> Timestamp {
+    "2026-03-01T12:00:00Z".parse().expect("valid timestamp")
+}
+
+/// 100 alerts of one group (see [`hundred_alert_group`]).
+pub fn hundred_alerts() -> Vec<Alert> {
+    let now = bench_now();
+    (0..100)
+        .map(|i| {
+            let labels: LabelSet = [
+                ("alertname", "HighRequestLatency".to_owned()),
+                ("instance", format!("api-{i}.example.com:8080")),
+                ("job", "api".to_owned()),
+                (
+                    "severity",
+                    if i % 3 == 0 { "critical" } else { "warning" }.to_owned(),
+                ),
+                ("cluster", "prod-eu-1".to_owned()),
+            ]
+            .into_iter()
+            .collect();
+            let annotations: LabelSet = [
+                ("summary", format!("High latency on api-{i}")),
+                ("description", "p99 above 500ms for 10 minutes".to_owned()),
+            ]
+            .into_iter()
+            .collect();
+            let start = Time::utc(now - jiff::SignedDuration::from_mins(i + 5));
+            Alert {
+                labels,
+                annotations,
+                starts_at: start,
+                ends_at: if i % 4 == 0 {
+                    Time::utc(now - jiff::SignedDuration::from_mins(1))
+                } else {
+                    Time::ZERO
+                },
+                generator_url: format!("http://prometheus:9090/graph?g0.expr=latency&i={i}"),
+                updated_at: start,
+                timeout: false,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +145,11 @@ mod tests {
         assert_eq!(y.matches("- name: r").count(), 10);
         assert_eq!(y.matches("  - receiver:").count(), 4 + 4 * 5);
         assert_eq!(deep_alert(4, 5).get("team"), Some("t3"));
+        let group = hundred_alert_group();
+        assert_eq!(group.alerts.len(), 100);
+        assert_eq!(
+            group.alerts.iter().filter(|a| !a.ends_at.is_zero()).count(),
+            25
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod flush;
 pub mod http;
 pub mod ingest;
+pub mod procstat;
 pub mod query;
 pub mod stats;
 pub mod webhook;

@@ -22,10 +22,13 @@ use tocsin_bench::load::alerts::AlertSet;
 use tocsin_bench::load::flush::{self, FlushOptions};
 use tocsin_bench::load::http::{Endpoint, wait_ready};
 use tocsin_bench::load::stats::ms;
-use tocsin_bench::load::{LoadError, ingest, query, webhook};
+use tocsin_bench::load::{LoadError, ingest, procstat, query, webhook};
 
 #[derive(Parser)]
-#[command(name = "load", about = "HTTP load against an Alertmanager-compatible server")]
+#[command(
+    name = "load",
+    about = "HTTP load against an Alertmanager-compatible server"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +53,10 @@ enum Command {
         /// Seconds to wait for /-/ready first.
         #[arg(long, default_value = "30")]
         ready_timeout: u64,
+        /// The server's PID: report the CPU time it spent on each pass
+        /// (Linux /proc).
+        #[arg(long)]
+        server_pid: Option<u32>,
     },
     /// Time GET requests of one path on one keep-alive connection.
     Query {
@@ -118,6 +125,7 @@ async fn run(command: Command) -> Result<(), LoadError> {
             connections,
             repost,
             ready_timeout,
+            server_pid,
         } => {
             let endpoint = Endpoint::parse(&url)?;
             let set = AlertSet::starting_now(alerts.get(), alerts.get());
@@ -129,10 +137,25 @@ async fn run(command: Command) -> Result<(), LoadError> {
                 batches.len()
             );
             wait_ready(&endpoint, Duration::from_secs(ready_timeout)).await?;
-            let passes: &[&str] = if repost { &["first", "repost"] } else { &["first"] };
+            let passes: &[&str] = if repost {
+                &["first", "repost"]
+            } else {
+                &["first"]
+            };
             for name in passes {
-                let pass = ingest::post_all(&endpoint, Arc::clone(&batches), connections.get()).await?;
-                println!("{}", pass.report(name, set.alerts));
+                let cpu_before = server_pid.map(procstat::cpu_time).transpose()?;
+                let pass =
+                    ingest::post_all(&endpoint, Arc::clone(&batches), connections.get()).await?;
+                let mut line = pass.report(name, set.alerts);
+                if let (Some(pid), Some(before)) = (server_pid, cpu_before) {
+                    let spent = procstat::cpu_time(pid)?.saturating_sub(before);
+                    let per_alert_us = spent.as_secs_f64() * 1e6 / set.alerts as f64;
+                    line.push_str(&format!(
+                        " server_cpu_s={:.2} server_cpu_us_per_alert={per_alert_us:.2}",
+                        spent.as_secs_f64()
+                    ));
+                }
+                println!("{line}");
                 if let Some(e) = &pass.first_error {
                     eprintln!("load: first failed request ({name}): {e}");
                 }

@@ -127,8 +127,12 @@ pub struct AlertSet {
 impl AlertSet {
     /// Alerts starting now and ending in an hour (longer than any run).
     pub fn starting_now(alerts: usize, pods: usize) -> AlertSet {
-        let now = Timestamp::now().round(Unit::Millisecond).unwrap_or(Timestamp::UNIX_EPOCH);
-        let later = now.checked_add(jiff::SignedDuration::from_hours(1)).unwrap_or(now);
+        let now = Timestamp::now()
+            .round(Unit::Millisecond)
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let later = now
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap_or(now);
         AlertSet {
             alerts,
             pods: pods.max(1),
@@ -215,7 +219,12 @@ pub fn pod_name(p: usize) -> String {
 }
 
 fn instance(p: usize) -> String {
-    format!("10.{}.{}.{}:8080", 16 + (p >> 16) % 16, (p >> 8) & 255, p & 255)
+    format!(
+        "10.{}.{}.{}:8080",
+        16 + (p >> 16) % 16,
+        (p >> 8) & 255,
+        p & 255
+    )
 }
 
 #[cfg(test)]

@@ -98,7 +98,8 @@ pub async fn run(
     let mut unknown_groups = HashSet::new();
     let (mut notifications, mut notified_alerts, mut receive_errors) = (0, 0, 0);
     while first_seen.len() + unknown_groups.len() < first_batch.len() {
-        let Ok(Some(received)) = tokio::time::timeout_at(deadline.into(), receiver.received.recv()).await
+        let Ok(Some(received)) =
+            tokio::time::timeout_at(deadline.into(), receiver.received.recv()).await
         else {
             break;
         };

@@ -47,7 +47,11 @@ impl Pass {
     /// The line the driver script parses.
     pub fn report(&self, name: &str, alerts: usize) -> String {
         let secs = self.elapsed.as_secs_f64();
-        let rate = if secs > 0.0 { alerts as f64 / secs } else { 0.0 };
+        let rate = if secs > 0.0 {
+            alerts as f64 / secs
+        } else {
+            0.0
+        };
         let (p50, p99, max) = self
             .latencies()
             .map(|s| (s.p50, s.p99, s.max))

@@ -85,12 +85,18 @@ mod tests {
         let alerts = br#"[{"labels":{"a":"1"}},{"labels":{"a":"2"}}]"#;
         assert_eq!(
             count("/api/v2/alerts", alerts).unwrap(),
-            Counts { items: 2, nested_alerts: 0 }
+            Counts {
+                items: 2,
+                nested_alerts: 0
+            }
         );
         let groups = br#"[{"alerts":[{},{},{}],"labels":{}},{"alerts":[{}],"labels":{}}]"#;
         assert_eq!(
             count("/api/v2/alerts/groups", groups).unwrap(),
-            Counts { items: 2, nested_alerts: 4 }
+            Counts {
+                items: 2,
+                nested_alerts: 4
+            }
         );
         assert!(count("/x", b"{").is_err());
     }

@@ -65,6 +65,9 @@ mod tests {
     fn empty_and_single() {
         assert_eq!(Summary::of(Vec::new()), None);
         let s = Summary::of(millis(&[7])).unwrap();
-        assert_eq!((s.p50, s.p99), (Duration::from_millis(7), Duration::from_millis(7)));
+        assert_eq!(
+            (s.p50, s.p99),
+            (Duration::from_millis(7), Duration::from_millis(7))
+        );
     }
 }
