@@ -122,11 +122,17 @@ impl<'a> Decoder<'a> {
         if d.is_error() {
             self.errors += 1;
         }
-        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+        if self.is_full() {
             self.suppressed += 1;
             return;
         }
         self.diagnostics.push(d);
+    }
+
+    /// Whether further diagnostics are only counted (so callers can skip
+    /// the work of building hints and snippets nobody will see).
+    pub(crate) fn is_full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
     }
 
     pub(crate) fn error(
@@ -136,6 +142,11 @@ impl<'a> Decoder<'a> {
         hint: Option<String>,
         upstream: Upstream,
     ) {
+        if self.is_full() {
+            self.errors += 1;
+            self.suppressed += 1;
+            return;
+        }
         let d = self
             .source
             .diagnostic(Severity::Error, at, message, hint, upstream);
@@ -143,6 +154,10 @@ impl<'a> Decoder<'a> {
     }
 
     pub(crate) fn warning(&mut self, at: Option<Mark>, message: String, hint: Option<String>) {
+        if self.is_full() {
+            self.suppressed += 1;
+            return;
+        }
         let d = self
             .source
             .diagnostic(Severity::Warning, at, message, hint, Upstream::None);
@@ -381,7 +396,11 @@ impl<'a> Decoder<'a> {
                     field(self, index, value_id);
                 }
                 None => {
-                    let hint = hints::unknown_key_hint(&key, marks.keys);
+                    let hint = if self.is_full() {
+                        None
+                    } else {
+                        hints::unknown_key_hint(&key, marks.keys)
+                    };
                     self.type_error_at(
                         key_mark,
                         format!("field {key} not found in type {plain}"),
