@@ -11,9 +11,10 @@
 //! retried; any other answer (incoming webhooks) must be exactly `ok`.
 //! Every error names the channel, as upstream's do.
 //!
-//! Like upstream, a failing template does not stop the notification: the
-//! failing field and every field rendered after it are sent empty (tocsin
-//! logs the template error). `update_message` needs the notification log's
+//! A failing template fails the notification (not retried) with the
+//! template's error. This is a deliberate difference: upstream's Slack
+//! notifier ignores the error and posts the message with the failing field
+//! and every later one empty, which users only notice as blank messages. `update_message` needs the notification log's
 //! per-receiver data, which [`NotifyContext`] does not carry yet; as upstream
 //! does when that store is missing, a new message is posted each time.
 
@@ -292,8 +293,9 @@ impl SlackNotifier {
             attachment,
         };
         if let Some(err) = tmpl.error() {
-            // Upstream sends anyway, with the remaining fields empty.
-            tracing::warn!(group_key, error = %err, "Slack template failed; sending with empty fields");
+            return Err(final_error(format!(
+                "failed to template Slack message: {err}"
+            )));
         }
         if c.update_message {
             tracing::warn!(

@@ -270,19 +270,32 @@ async fn timeouts_are_retried_and_named() {
     );
 }
 
+/// A template that fails at run time fails the notification with the
+/// template's error instead of posting a message with blank fields (a
+/// deliberate difference from upstream), and nothing is sent.
 #[tokio::test]
-async fn a_failing_template_empties_the_fields_after_it_like_upstream() {
+async fn a_failing_template_fails_the_notification_and_sends_nothing() {
     let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier(
         "",
         &format!(
-            "  - api_url: {}\n    title: ok\n    pretext: '{{{{ template \"missing\" . }}}}'\n    footer: foot\n    channel: '#c'\n",
+            "  - api_url: '{}'\n    channel: '#alerts'\n    text: '{{{{ index .Alerts 5 }}}}'\n",
             stub.url("/hook")
         ),
     );
-    send(&n, &[test_alert()]).await.expect("sent anyway");
-    assert_eq!(
-        stub.single_request().body_str(),
-        "{\"attachments\":[{\"title\":\"ok\",\"title_link\":\"http://am.example:9093/#/alerts?receiver=team\",\"text\":\"\",\"fallback\":\"\",\"callback_id\":\"\",\"footer\":\"\",\"mrkdwn_in\":[\"fallback\",\"pretext\",\"text\"]}]}\n"
+    let err = send(&n, &[test_alert()]).await.expect_err("template fails");
+    assert!(!err.retry, "a template error is not retried");
+    assert_eq!(err.reason, FailureReason::Other);
+    assert!(
+        err.message.contains("failed to template Slack message"),
+        "{}",
+        err.message
     );
+    assert!(
+        err.message.contains("index out of range"),
+        "{}",
+        err.message
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(stub.requests().is_empty(), "nothing may be posted");
 }
