@@ -196,17 +196,29 @@ struct Stored {
     /// One compiled list per matcher set; `None` when a set failed to
     /// compile (only possible for silences received from elsewhere).
     compiled: Vec<Option<Vec<Matcher>>>,
+    /// Where each set is filed in the [`MatchIndex`].
+    anchors: Vec<Anchor>,
     /// Order of first arrival, used to order `silenced_by` results.
     seq: u64,
 }
 
 /// Where a matcher set is filed, so a lookup only evaluates sets that can
 /// possibly match.
+///
+/// A set is filed under one *anchor*: a matcher that only a few label values
+/// can satisfy — an equality, or a regex whose matches are a short finite
+/// list (`instance=~"a|b|c"`) — listed under each of those values. When a
+/// set has several, the anchor whose values currently have the fewest sets
+/// filed is chosen, so common values (`cluster="prod"`) do not collect
+/// thousands of sets every alert of that cluster would have to evaluate.
+/// Sets without such a matcher are filed by the name of a matcher a missing
+/// label cannot satisfy, or else kept in a list every lookup scans.
 #[derive(Debug, Default)]
 struct MatchIndex {
-    /// Sets with an equality matcher on a non-empty value: name → value → sets.
-    by_equal: HashMap<String, HashMap<String, Vec<SetRef>>>,
-    /// Sets without one, but with a matcher a missing label cannot satisfy.
+    /// Anchored sets: name → value → sets.
+    by_value: HashMap<String, HashMap<String, Vec<SetRef>>>,
+    /// Sets without a value anchor, but with a matcher a missing label
+    /// cannot satisfy: name → sets.
     by_name: HashMap<String, Vec<SetRef>>,
     /// Sets every matcher of which matches a missing label (e.g. only `!=`).
     unanchored: Vec<SetRef>,
@@ -218,71 +230,99 @@ struct SetRef {
     set: usize,
 }
 
+/// Where one matcher set is filed (kept with the silence, so removal
+/// finds it again whatever the index looked like when it was added).
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Anchor {
-    Equal(String, String),
+    Values(String, Vec<String>),
     Name(String),
     None,
 }
 
-fn anchor_of(set: &Option<Vec<Matcher>>) -> Anchor {
-    let Some(matchers) = set else {
-        return Anchor::None;
-    };
-    if let Some(m) = matchers
-        .iter()
-        .find(|m| m.kind == MatchType::Equal && !m.value.is_empty())
-    {
-        return Anchor::Equal(m.name.clone(), m.value.clone());
-    }
-    match matchers.iter().find(|m| !m.matches("")) {
-        Some(m) => Anchor::Name(m.name.clone()),
-        None => Anchor::None,
-    }
-}
+/// Regexes listing more values than this are not used as anchors.
+const MAX_ANCHOR_VALUES: usize = 32;
 
 impl MatchIndex {
-    fn add(&mut self, id: &Arc<str>, compiled: &[Option<Vec<Matcher>>]) {
+    /// The anchor for `set` given what is filed now.
+    fn choose_anchor(&self, set: &Option<Vec<Matcher>>) -> Anchor {
+        let Some(matchers) = set else {
+            return Anchor::None;
+        };
+        let crowding = |name: &str, values: &[String]| -> usize {
+            let filed = self.by_value.get(name);
+            values
+                .iter()
+                .map(|v| filed.and_then(|f| f.get(v)).map_or(0, Vec::len) + 1)
+                .sum()
+        };
+        let value_anchors = matchers.iter().filter_map(|m| match m.kind {
+            MatchType::Equal if !m.value.is_empty() => Some((&m.name, vec![m.value.clone()])),
+            MatchType::Regexp => m
+                .regex()
+                .and_then(|re| re.exact_matches(MAX_ANCHOR_VALUES))
+                .filter(|values| !values.is_empty() && !values.iter().any(String::is_empty))
+                .map(|values| (&m.name, values)),
+            _ => None,
+        });
+        if let Some((name, values)) =
+            value_anchors.min_by_key(|(name, values)| crowding(name, values))
+        {
+            return Anchor::Values(name.clone(), values);
+        }
+        match matchers.iter().find(|m| !m.matches("")) {
+            Some(m) => Anchor::Name(m.name.clone()),
+            None => Anchor::None,
+        }
+    }
+
+    /// Files every set of a silence; returns where each went.
+    fn add(&mut self, id: &Arc<str>, compiled: &[Option<Vec<Matcher>>]) -> Vec<Anchor> {
+        let mut anchors = Vec::with_capacity(compiled.len());
         for (set, matchers) in compiled.iter().enumerate() {
             let entry = SetRef {
                 id: Arc::clone(id),
                 set,
             };
-            match anchor_of(matchers) {
-                Anchor::Equal(name, value) => self
-                    .by_equal
-                    .entry(name)
-                    .or_default()
-                    .entry(value)
-                    .or_default()
-                    .push(entry),
-                Anchor::Name(name) => self.by_name.entry(name).or_default().push(entry),
+            let anchor = self.choose_anchor(matchers);
+            match &anchor {
+                Anchor::Values(name, values) => {
+                    let filed = self.by_value.entry(name.clone()).or_default();
+                    for value in values {
+                        filed.entry(value.clone()).or_default().push(entry.clone());
+                    }
+                }
+                Anchor::Name(name) => self.by_name.entry(name.clone()).or_default().push(entry),
                 Anchor::None => self.unanchored.push(entry),
             }
+            anchors.push(anchor);
         }
+        anchors
     }
 
-    fn remove(&mut self, id: &Arc<str>, compiled: &[Option<Vec<Matcher>>]) {
+    fn remove(&mut self, id: &Arc<str>, anchors: &[Anchor]) {
         let keep = |r: &SetRef| *r.id != **id;
-        for matchers in compiled {
-            match anchor_of(matchers) {
-                Anchor::Equal(name, value) => {
-                    if let Some(values) = self.by_equal.get_mut(&name) {
-                        if let Some(refs) = values.get_mut(&value) {
-                            refs.retain(keep);
-                            if refs.is_empty() {
-                                values.remove(&value);
+        for anchor in anchors {
+            match anchor {
+                Anchor::Values(name, values) => {
+                    if let Some(filed) = self.by_value.get_mut(name) {
+                        for value in values {
+                            if let Some(refs) = filed.get_mut(value) {
+                                refs.retain(keep);
+                                if refs.is_empty() {
+                                    filed.remove(value);
+                                }
                             }
                         }
-                        if values.is_empty() {
-                            self.by_equal.remove(&name);
+                        if filed.is_empty() {
+                            self.by_value.remove(name);
                         }
                     }
                 }
                 Anchor::Name(name) => {
-                    if let Some(refs) = self.by_name.get_mut(&name) {
+                    if let Some(refs) = self.by_name.get_mut(name) {
                         refs.retain(keep);
                         if refs.is_empty() {
-                            self.by_name.remove(&name);
+                            self.by_name.remove(name);
                         }
                     }
                 }
@@ -297,7 +337,7 @@ impl MatchIndex {
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .flat_map(move |(name, value)| {
-                let equal = self.by_equal.get(name).and_then(|values| values.get(value));
+                let equal = self.by_value.get(name).and_then(|values| values.get(value));
                 let named = self.by_name.get(name);
                 equal
                     .into_iter()
@@ -732,7 +772,7 @@ impl Inner {
             .collect();
         let seq = match self.silences.remove(&id) {
             Some(old) => {
-                self.index.remove(&id, &old.compiled);
+                self.index.remove(&id, &old.anchors);
                 old.seq
             }
             None => {
@@ -740,12 +780,13 @@ impl Inner {
                 self.next_seq
             }
         };
-        self.index.add(&id, &compiled);
+        let anchors = self.index.add(&id, &compiled);
         self.silences.insert(
             id,
             Stored {
                 record,
                 compiled,
+                anchors,
                 seq,
             },
         );
@@ -754,7 +795,7 @@ impl Inner {
 
     fn remove(&mut self, id: &Arc<str>) {
         if let Some(old) = self.silences.remove(id) {
-            self.index.remove(id, &old.compiled);
+            self.index.remove(id, &old.anchors);
             self.version += 1;
         }
     }

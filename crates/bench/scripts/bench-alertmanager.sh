@@ -124,6 +124,7 @@ measure_ingest() {
       record "$kind" "${name}_$k" "$(kv "$out" "$k")"
     done
   done
+  record "$kind" after_queries_rss_kib "$(mem_kib "$SERVER_PID" VmRSS)"
   record "$kind" after_queries_hwm_kib "$(mem_kib "$SERVER_PID" VmHWM)"
   stop_server "$SERVER_PID"
 }
@@ -169,7 +170,7 @@ YAML
 }
 
 log "tocsin: $TOCSIN"
-log "alertmanager: $AM ($("$AM" --version 2>&1 | head -1))"
+log "alertmanager: $AM ($("$AM" --version 2>&1 | head -1 || true))"
 log "work dir: $WORK"
 for run in $(seq "$RUNS"); do
   # Alternate which server goes first, so drift in the machine's load

@@ -112,6 +112,38 @@ impl GoRegex {
         self.re.is_match(s)
     }
 
+    /// The complete set of strings an anchored regex matches, when that set
+    /// is finite and has at most `limit` members — `a|b|c`, `(?i)ab`,
+    /// `host-[12]` — so callers can index the matcher like equalities. The
+    /// set may contain strings the regex rejects (look-arounds such as `\b`
+    /// are ignored), never the other way round: callers must still run the
+    /// matcher on what the index finds. `None` for unanchored regexes and
+    /// for anything open-ended (`.*`, `a+`) or larger than `limit`.
+    pub fn exact_matches(&self, limit: usize) -> Option<Vec<String>> {
+        if !self.anchored {
+            return None;
+        }
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(self.re.as_str())
+            .ok()?;
+        let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+        if !seq.is_exact() {
+            return None;
+        }
+        let literals = seq.literals()?;
+        if literals.len() > limit {
+            return None;
+        }
+        let mut out: Vec<String> = literals
+            .iter()
+            .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+            .collect::<Option<_>>()?;
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
     /// The underlying Rust regex (already translated and anchored as requested).
     /// Its capture groups have Go's numbering but no names; see
     /// [`GoRegex::capture_names`].
@@ -271,3 +303,49 @@ impl Eq for GoRegex {}
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod exact_matches_tests {
+    use super::GoRegex;
+
+    fn exact(p: &str) -> Option<Vec<String>> {
+        GoRegex::new_anchored(p).expect("valid").exact_matches(16)
+    }
+
+    #[test]
+    fn finite_patterns_list_every_string_they_match() {
+        assert_eq!(
+            exact("svc1|svc1-canary"),
+            Some(vec!["svc1".into(), "svc1-canary".into()])
+        );
+        assert_eq!(
+            exact("host-[12]"),
+            Some(vec!["host-1".into(), "host-2".into()])
+        );
+        assert_eq!(exact("(?i)ab").map(|v| v.len()), Some(4));
+        assert_eq!(exact("a"), Some(vec!["a".into()]));
+    }
+
+    #[test]
+    fn open_ended_or_large_patterns_are_not_listed() {
+        for p in [
+            ".*",
+            "a+",
+            "svc.+",
+            "[a-z]",
+            "a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q",
+        ] {
+            assert_eq!(exact(p), None, "{p}");
+        }
+        assert_eq!(GoRegex::new("a|b").expect("valid").exact_matches(16), None);
+    }
+
+    #[test]
+    fn listed_strings_cover_every_match() {
+        let re = GoRegex::new_anchored("x(1|22|333)y?").expect("valid");
+        let listed = re.exact_matches(16).expect("finite");
+        for s in ["x1", "x22y", "x333", "x333y", "x4", "x1yy"] {
+            assert_eq!(re.is_match(s), listed.iter().any(|l| l == s), "{s}");
+        }
+    }
+}
