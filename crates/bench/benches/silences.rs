@@ -70,7 +70,12 @@ fn alert_labels(i: usize) -> LabelSet {
         ("namespace", format!("ns{}", i % 500)),
         (
             "severity",
-            if i.is_multiple_of(3) { "critical" } else { "warning" }.to_owned(),
+            if i.is_multiple_of(3) {
+                "critical"
+            } else {
+                "warning"
+            }
+            .to_owned(),
         ),
         ("job", "node".to_owned()),
     ]

@@ -116,11 +116,11 @@ measure_ingest() {
   record "$kind" hwm_kib "$(mem_kib "$SERVER_PID" VmHWM)"
   echo "$kind run=$run VmRSS=$(mem_kib "$SERVER_PID" VmRSS)kB VmHWM=$(mem_kib "$SERVER_PID" VmHWM)kB"
   for path in /api/v2/alerts /api/v2/alerts/groups; do
-    out=$("$LOAD" query --url "$url" --path "$path" --repeat "$REPEAT")
+    out=$("$LOAD" query --url "$url" --path "$path" --repeat "$REPEAT" --server-pid "$SERVER_PID")
     echo "$kind run=$run $out"
     local name=${path#/api/v2/}
     name=${name//\//_}
-    for k in median_ms bytes items nested_alerts; do
+    for k in median_ms server_cpu_ms_per_request bytes items nested_alerts; do
       record "$kind" "${name}_$k" "$(kv "$out" "$k")"
     done
   done

@@ -66,6 +66,9 @@ enum Command {
         path: String,
         #[arg(long, default_value = "5")]
         repeat: NonZeroUsize,
+        /// The server's PID: also report its CPU time per request.
+        #[arg(long)]
+        server_pid: Option<u32>,
     },
     /// Run a webhook receiver (its URL is printed first), wait for the
     /// server, post alerts forming `groups` groups (group_by: [pod]) and
@@ -162,9 +165,23 @@ async fn run(command: Command) -> Result<(), LoadError> {
             }
             Ok(())
         }
-        Command::Query { url, path, repeat } => {
+        Command::Query {
+            url,
+            path,
+            repeat,
+            server_pid,
+        } => {
             let endpoint = Endpoint::parse(&url)?;
+            let cpu_before = server_pid.map(procstat::cpu_time).transpose()?;
             let (samples, counts) = query::run(&endpoint, &path, repeat.get()).await?;
+            let cpu = match (server_pid, cpu_before) {
+                (Some(pid), Some(before)) => {
+                    let spent = procstat::cpu_time(pid)?.saturating_sub(before);
+                    let per_request = spent.as_secs_f64() * 1e3 / samples.len().max(1) as f64;
+                    format!(" server_cpu_ms_per_request={per_request:.0}")
+                }
+                _ => String::new(),
+            };
             let mut times: Vec<Duration> = samples.iter().map(|s| s.elapsed).collect();
             times.sort_unstable();
             let median = times.get(times.len() / 2).copied().unwrap_or_default();
@@ -173,7 +190,7 @@ async fn run(command: Command) -> Result<(), LoadError> {
                 nested_alerts: 0,
             });
             println!(
-                "query path={path} repeat={} median_ms={} min_ms={} max_ms={} bytes={} items={} nested_alerts={}",
+                "query path={path} repeat={} median_ms={} min_ms={} max_ms={} bytes={} items={} nested_alerts={}{cpu}",
                 samples.len(),
                 ms(median),
                 ms(times.first().copied().unwrap_or_default()),
