@@ -141,7 +141,7 @@ fn log_start(settings: &Settings, version: &VersionInfo) {
     }
     tracing::info!(
         storage_path = %settings.storage_path.display(),
-        "persistence is not implemented yet: silences and the notification log are kept in memory only"
+        "silences and the notification log are persisted on every change"
     );
 }
 

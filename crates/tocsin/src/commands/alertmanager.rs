@@ -26,8 +26,8 @@ pub struct AlertmanagerArgs {
     )]
     pub config_file: PathBuf,
 
-    /// Base path for data storage (tocsin keeps silences and the
-    /// notification log in memory for now; the path is not written).
+    /// Base path for data storage: silences and the notification log, in
+    /// Alertmanager's file format, written on every change.
     #[arg(long = "storage.path", value_name = "PATH", default_value = "data/")]
     pub storage_path: PathBuf,
 

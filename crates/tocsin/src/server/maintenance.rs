@@ -4,7 +4,7 @@
 //! * alert store GC every `--alerts.gc-interval` (resolved alerts leave the
 //!   store; aggregation groups keep their own references);
 //! * silences and notification-log GC every `--data.maintenance-interval`
-//!   (upstream also snapshots to disk there; tocsin keeps both in memory);
+//!   (upstream also snapshots to disk there; tocsin has already written every change);
 //! * inhibitor GC every 15 minutes (upstream's fixed interval), on
 //!   whichever generation is current.
 

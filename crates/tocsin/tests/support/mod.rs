@@ -733,8 +733,20 @@ impl Server {
     }
 
     /// [`Server::restart`] for a server started with
-    /// [`Server::start_upstream`]: same directory, a fresh free port.
+    /// [`Server::start_upstream`]: same directory, a fresh free port (tried
+    /// again on another one if something took it meanwhile).
     pub fn restart_upstream(&mut self, binary: &str, extra: &[&str]) -> Result<(), String> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.spawn_upstream(binary, extra) {
+                Err(e) if attempts < 3 && e.contains("address already in use") => continue,
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn spawn_upstream(&mut self, binary: &str, extra: &[&str]) -> Result<(), String> {
         self.kill_hard();
         let port = free_port();
         let mut args: Vec<String> = vec![
@@ -751,18 +763,23 @@ impl Server {
         self.base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if try_http("GET", &self.url("/-/ready"), None).is_ok_and(|r| r.status == 200) {
-                return Ok(());
-            }
             let exited = self
                 .child
                 .as_mut()
                 .and_then(|c| c.try_wait().ok().flatten());
             if let Some(status) = exited {
+                // Let the log reader catch up with the last lines.
+                thread::sleep(Duration::from_millis(50));
                 return Err(format!(
                     "{binary} exited ({status}) before it was ready; log:\n{}",
                     self.log_text()
                 ));
+            }
+            // Ready, and really this process (its log says it listens).
+            if try_http("GET", &self.url("/-/ready"), None).is_ok_and(|r| r.status == 200)
+                && self.log_text().contains("Listening on")
+            {
+                return Ok(());
             }
             if Instant::now() >= deadline {
                 return Err(format!("{binary} not ready; log:\n{}", self.log_text()));
