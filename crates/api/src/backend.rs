@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tocsin_model::{LabelSet, MatchType};
+use tocsin_model::{Fingerprint, LabelSet, MatchType};
 
 pub use crate::strfmt::DateTime;
 
@@ -41,6 +41,8 @@ pub struct Alert {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoutedAlert {
     pub alert: Alert,
+    /// The fingerprint of `alert.labels` (the store already knows it).
+    pub fingerprint: Fingerprint,
     pub receivers: Vec<String>,
 }
 
@@ -237,6 +239,14 @@ pub trait AlertmanagerCore: Send + Sync + 'static {
     /// The status of an alert with these labels right now: inhibitor and
     /// silencer evaluated on a fresh marker, nothing recorded.
     fn alert_status(&self, labels: &LabelSet) -> AlertStatus;
+
+    /// `true` when [`AlertmanagerCore::alert_status`] is certain to answer
+    /// `active` with no silences and no inhibitors for every label set right
+    /// now (e.g. no silences stored and no inhibition rules), so the API can
+    /// skip asking alert by alert. `false` is always correct.
+    fn all_statuses_active(&self) -> bool {
+        false
+    }
 
     /// Every stored silence, expired ones included.
     fn silences(&self) -> CoreFuture<'_, Result<Vec<Silence>, CoreError>>;

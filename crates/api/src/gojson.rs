@@ -72,6 +72,42 @@ pub fn parse(input: &[u8]) -> Result<Value, SyntaxError> {
     reader.read_value()
 }
 
+/// A cursor for decoders that read one expected shape straight from the
+/// bytes and give up (`None`) on anything else, leaving [`parse`] to read
+/// the body again and report whatever it is. Strings decode exactly as in
+/// [`parse`].
+pub struct Cursor<'a> {
+    reader: Reader<'a>,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(input: &'a [u8]) -> Cursor<'a> {
+        Cursor {
+            reader: Reader { input, pos: 0 },
+        }
+    }
+
+    /// Skips whitespace, then consumes `byte` if it comes next.
+    pub fn eat(&mut self, byte: u8) -> bool {
+        self.reader.skip_whitespace();
+        let found = self.reader.peek() == Some(byte);
+        if found {
+            self.reader.pos += 1;
+        }
+        found
+    }
+
+    /// Skips whitespace, then reads a string if one comes next and is well
+    /// formed.
+    pub fn string(&mut self) -> Option<String> {
+        self.reader.skip_whitespace();
+        if self.reader.peek() != Some(b'"') {
+            return None;
+        }
+        self.reader.read_string().ok()
+    }
+}
+
 enum Frame {
     Array(Vec<Value>),
     Object(Vec<(String, Value)>, String),
@@ -282,7 +318,24 @@ impl Reader<'_> {
     /// A string starting at the opening quote, decoded as Go's `unquote`.
     fn read_string(&mut self) -> Result<String, SyntaxError> {
         self.pos += 1; // opening quote
-        let mut out: Vec<u8> = Vec::new();
+        // Most strings have no escapes: copy them in one go, and hand what
+        // comes after a backslash to the byte-by-byte loop below.
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        let plain = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .unwrap_or(rest.len());
+        let prefix = rest.get(..plain).unwrap_or_default();
+        if rest.get(plain) == Some(&b'"') {
+            self.pos += plain + 1;
+            return Ok(match std::str::from_utf8(prefix) {
+                Ok(valid) => valid.to_owned(),
+                Err(_) => sanitize_utf8(prefix.to_vec()),
+            });
+        }
+        let mut out: Vec<u8> = Vec::with_capacity(plain + 16);
+        out.extend_from_slice(prefix);
+        self.pos += plain;
         loop {
             let Some(c) = self.peek() else {
                 return Err(SyntaxError::UnexpectedEof);
@@ -401,6 +454,11 @@ fn sanitize_utf8(bytes: Vec<u8>) -> String {
 /// Append `s` as a JSON string the way Go's encoder does.
 pub fn write_string(out: &mut String, s: &str, escape_html: bool) {
     out.push('"');
+    if !may_need_escaping(s.as_bytes(), escape_html) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let escape: Option<&str> = match c {
@@ -431,6 +489,18 @@ pub fn write_string(out: &mut String, s: &str, escape_html: bool) {
     }
     out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
+}
+
+/// Whether `bytes` hold anything [`write_string`] escapes: `"`, `\\`,
+/// control bytes, `<` `>` `&` when HTML-escaping, or the lead byte 0xE2 of
+/// U+2028/U+2029 (other characters starting with it are checked by the
+/// slow path, which leaves them alone).
+fn may_need_escaping(bytes: &[u8], escape_html: bool) -> bool {
+    bytes.iter().any(|&b| match b {
+        b'"' | b'\\' | 0xE2 => true,
+        b'<' | b'>' | b'&' => escape_html,
+        b => b < 0x20,
+    })
 }
 
 /// Append a JSON object of string values with keys in byte order (Go sorts
@@ -558,6 +628,28 @@ mod tests {
     }
 
     #[test]
+    fn strings_with_plain_runs_and_escapes_decode_whole() {
+        // A plain run before an escape is kept; invalid UTF-8 in either part
+        // becomes U+FFFD per byte; control bytes and EOF are still errors.
+        let v = parse(b"[\"ab\\ncd\", \"x\xffy\\t\xc3\", \"plain \xc3\xa9\"]").unwrap();
+        assert_eq!(
+            v,
+            Value::Array(vec![
+                Value::String("ab\ncd".into()),
+                Value::String("x\u{fffd}y\t\u{fffd}".into()),
+                Value::String("plain é".into()),
+            ])
+        );
+        assert_eq!(
+            parse(b"\"ab\ncd\""),
+            Err(SyntaxError::Invalid(
+                "invalid character '\\n' in string literal".into()
+            ))
+        );
+        assert_eq!(parse(b"\"abc"), Err(SyntaxError::UnexpectedEof));
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(MAX_DEPTH + 1);
         assert_eq!(err(&deep), "invalid character '[' exceeded max depth");
@@ -575,5 +667,13 @@ mod tests {
         out.clear();
         write_string(&mut out, "H<t>&\u{c}\u{7f}", false);
         assert_eq!(out, "\"H<t>&\\f\u{7f}\"");
+        // Plain text (the fast path) and characters sharing U+2028's lead
+        // byte that need no escape.
+        out.clear();
+        write_string(&mut out, "plain text é", true);
+        assert_eq!(out, "\"plain text é\"");
+        out.clear();
+        write_string(&mut out, "\u{2026}\u{2029}\u{20ac}", false);
+        assert_eq!(out, "\"\u{2026}\\u2029\u{20ac}\"");
     }
 }

@@ -366,6 +366,7 @@ impl V2 {
         &self,
         f: &AlertFilters,
         alert: &Alert,
+        fingerprint: Fingerprint,
         now: Timestamp,
         statuses: &mut StatusCache,
     ) -> Option<AlertStatus> {
@@ -375,7 +376,7 @@ impl V2 {
         if !matches_filter(&f.matchers, &alert.labels) {
             return None;
         }
-        let status = statuses.get(self.core.as_ref(), &alert.labels);
+        let status = statuses.get(self.core.as_ref(), fingerprint, &alert.labels);
         let state_ok = f.active || status.state != crate::backend::AlertState::Active;
         let silenced_ok = f.silenced || status.silenced_by.is_empty();
         let inhibited_ok = f.inhibited || status.inhibited_by.is_empty();
@@ -397,8 +398,8 @@ impl V2 {
             self.core.receivers()
         };
         let now = self.core.now();
-        let mut statuses = StatusCache::default();
-        let mut kept: Vec<(String, RoutedAlert, AlertStatus)> = Vec::new();
+        let mut statuses = StatusCache::new(self.core.as_ref());
+        let mut kept: Vec<(RoutedAlert, AlertStatus)> = Vec::with_capacity(alerts.len());
         for routed in alerts {
             if let Some(re) = &filters.receiver
                 && !routed.receivers.iter().any(|r| re.is_match(r))
@@ -414,17 +415,22 @@ impl V2 {
             {
                 continue;
             }
-            if let Some(status) = self.keep_alert(&filters, &routed.alert, now, &mut statuses) {
-                kept.push((
-                    routed.alert.labels.fingerprint().to_string(),
-                    routed,
-                    status,
-                ));
+            if let Some(status) = self.keep_alert(
+                &filters,
+                &routed.alert,
+                routed.fingerprint,
+                now,
+                &mut statuses,
+            ) {
+                kept.push((routed, status));
             }
         }
-        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        // Fingerprints print as 16 hex digits: numeric order is the order
+        // of their text.
+        kept.sort_by_key(|(routed, _)| routed.fingerprint);
         let mut out = String::from("[");
-        for (i, (fingerprint, routed, status)) in kept.into_iter().enumerate() {
+        let count = kept.len();
+        for (i, (routed, status)) in kept.into_iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -432,12 +438,19 @@ impl V2 {
                 &mut out,
                 &GettableAlert {
                     alert: &routed.alert,
-                    fingerprint,
+                    fingerprint: routed.fingerprint,
                     receivers: &routed.receivers,
                     status: &status,
                     muted_by: &[],
                 },
             );
+            if i == 0 {
+                // Size the body once from the first alert (plus an eighth
+                // for longer ones, at most 128 MiB in case the first one is
+                // unusually large) instead of doubling it again and again.
+                const MAX_PRESIZE: usize = 128 << 20;
+                out.reserve(out.len().saturating_mul(count + count / 8).min(MAX_PRESIZE));
+            }
         }
         out.push(']');
         json(StatusCode::OK, out)
@@ -459,7 +472,7 @@ impl V2 {
             Err(_) => return message(StatusCode::INTERNAL_SERVER_ERROR, ""),
         };
         let now = self.core.now();
-        let mut statuses = StatusCache::default();
+        let mut statuses = StatusCache::new(self.core.as_ref());
         let mut receivers: HashMap<Fingerprint, Vec<String>> = HashMap::new();
         let mut kept: Vec<(AlertGroup, Vec<AlertStatus>)> = Vec::new();
         for mut group in groups {
@@ -478,9 +491,12 @@ impl V2 {
             }
             let mut alerts = Vec::with_capacity(group.alerts.len());
             for alert in std::mem::take(&mut group.alerts) {
-                if let Some(status) = self.keep_alert(&filters, &alert, now, &mut statuses) {
+                let fingerprint = alert.labels.fingerprint();
+                if let Some(status) =
+                    self.keep_alert(&filters, &alert, fingerprint, now, &mut statuses)
+                {
                     receivers
-                        .entry(alert.labels.fingerprint())
+                        .entry(fingerprint)
                         .or_default()
                         .push(group.receiver.clone());
                     alerts.push((alert, status));
@@ -523,7 +539,7 @@ impl V2 {
                     &mut out,
                     &GettableAlert {
                         alert,
-                        fingerprint: fingerprint.to_string(),
+                        fingerprint,
                         receivers: rcv,
                         status,
                         muted_by: &group.muted_by,
@@ -735,14 +751,36 @@ struct AlertFilters {
 }
 
 /// Predicted statuses within one request: the same labels always get the
-/// same answer, so each label set is evaluated once.
-#[derive(Default)]
-struct StatusCache(HashMap<Fingerprint, AlertStatus>);
+/// same answer, so each label set is evaluated once, and none is when the
+/// core says every status is plain `active`.
+struct StatusCache {
+    all_active: bool,
+    known: HashMap<Fingerprint, AlertStatus>,
+}
 
 impl StatusCache {
-    fn get(&mut self, core: &dyn AlertmanagerCore, labels: &LabelSet) -> AlertStatus {
-        self.0
-            .entry(labels.fingerprint())
+    fn new(core: &dyn AlertmanagerCore) -> StatusCache {
+        StatusCache {
+            all_active: core.all_statuses_active(),
+            known: HashMap::new(),
+        }
+    }
+
+    fn get(
+        &mut self,
+        core: &dyn AlertmanagerCore,
+        fingerprint: Fingerprint,
+        labels: &LabelSet,
+    ) -> AlertStatus {
+        if self.all_active {
+            return AlertStatus {
+                state: crate::backend::AlertState::Active,
+                silenced_by: Vec::new(),
+                inhibited_by: Vec::new(),
+            };
+        }
+        self.known
+            .entry(fingerprint)
             .or_insert_with(|| core.alert_status(labels))
             .clone()
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use tocsin_model::goquote::go_quote;
 
-use crate::gojson::{self, SyntaxError, Value, write_string, write_string_map};
+use crate::gojson::{self, Cursor, SyntaxError, Value, write_string, write_string_map};
 use crate::strfmt::{DateTime, is_request_uri};
 
 /// go-openapi error code for a missing required value.
@@ -123,8 +123,9 @@ fn field_is(key: &str, name: &str) -> bool {
 }
 
 /// A `models.LabelSet` field: `null` clears it, an object merges into it.
+/// The decoded value is taken out of the tree (left `null`).
 fn decode_label_set(
-    value: &Value,
+    value: &mut Value,
     target: &mut Option<BTreeMap<String, String>>,
     decoding: &mut Decoding,
     struct_name: &str,
@@ -134,20 +135,21 @@ fn decode_label_set(
         Value::Null => *target = None,
         Value::Object(members) => {
             let map = target.get_or_insert_with(BTreeMap::new);
-            for (k, v) in members {
+            for (k, v) in std::mem::take(members) {
                 match v {
                     Value::String(s) => {
-                        map.insert(k.clone(), s.clone());
+                        map.insert(k, s);
                     }
                     Value::Null => {
-                        map.entry(k.clone()).or_default();
+                        map.entry(k).or_default();
                     }
                     other => {
                         decoding.mismatch(other.kind(), struct_name, path, "string");
-                        map.entry(k.clone()).or_default();
+                        map.entry(k).or_default();
                     }
                 }
             }
+            *value = Value::Null;
         }
         other => decoding.mismatch(other.kind(), struct_name, path, "models.LabelSet"),
     }
@@ -168,6 +170,110 @@ fn decode_date_time(
 
 /// Decode a `postableAlerts` body.
 pub fn decode_alerts(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
+    match decode_plain_alerts(body) {
+        Some(alerts) => validate_alerts(alerts, &[]),
+        None => decode_alerts_from_tree(body),
+    }
+}
+
+/// The five JSON keys of a `postableAlert`, as Prometheus sends them.
+const PLAIN_ALERT_KEYS: [&str; 5] = [
+    "labels",
+    "annotations",
+    "startsAt",
+    "endsAt",
+    "generatorURL",
+];
+
+/// The shape Prometheus sends, read straight into alerts without building
+/// a JSON tree: an array of objects whose keys are the exact field names,
+/// each at most once, labels and annotations objects of strings, times
+/// strings that parse, a string generatorURL. Anything else (`null`s,
+/// other keys or types, duplicates, errors of any kind) gives `None` and
+/// the body is decoded by [`decode_alerts_from_tree`], which produces
+/// upstream's messages; for the bodies accepted here both give the same
+/// alerts.
+fn decode_plain_alerts(body: &[u8]) -> Option<Vec<PostableAlert>> {
+    let mut cursor = Cursor::new(body);
+    if !cursor.eat(b'[') {
+        return None;
+    }
+    let mut alerts = Vec::new();
+    if cursor.eat(b']') {
+        return Some(alerts);
+    }
+    loop {
+        alerts.push(decode_plain_alert(&mut cursor)?);
+        if cursor.eat(b']') {
+            return Some(alerts);
+        }
+        if !cursor.eat(b',') {
+            return None;
+        }
+    }
+}
+
+fn decode_plain_alert(cursor: &mut Cursor<'_>) -> Option<PostableAlert> {
+    if !cursor.eat(b'{') {
+        return None;
+    }
+    let mut alert = PostableAlert::default();
+    if cursor.eat(b'}') {
+        return Some(alert);
+    }
+    let mut seen = [false; PLAIN_ALERT_KEYS.len()];
+    loop {
+        let key = cursor.string()?;
+        if !cursor.eat(b':') {
+            return None;
+        }
+        let field = PLAIN_ALERT_KEYS.iter().position(|name| *name == key)?;
+        if std::mem::replace(seen.get_mut(field)?, true) {
+            return None;
+        }
+        match field {
+            0 => alert.labels = Some(decode_plain_string_map(cursor)?),
+            1 => alert.annotations = Some(decode_plain_string_map(cursor)?),
+            2 => alert.starts_at = Some(DateTime::parse(&cursor.string()?).ok()?),
+            3 => alert.ends_at = Some(DateTime::parse(&cursor.string()?).ok()?),
+            _ => alert.generator_url = cursor.string()?,
+        }
+        if cursor.eat(b'}') {
+            return Some(alert);
+        }
+        if !cursor.eat(b',') {
+            return None;
+        }
+    }
+}
+
+/// An object of string values (a later duplicate key wins, as in
+/// [`decode_label_set`]).
+fn decode_plain_string_map(cursor: &mut Cursor<'_>) -> Option<BTreeMap<String, String>> {
+    if !cursor.eat(b'{') {
+        return None;
+    }
+    let mut map = BTreeMap::new();
+    if cursor.eat(b'}') {
+        return Some(map);
+    }
+    loop {
+        let key = cursor.string()?;
+        if !cursor.eat(b':') {
+            return None;
+        }
+        map.insert(key, cursor.string()?);
+        if cursor.eat(b'}') {
+            return Some(map);
+        }
+        if !cursor.eat(b',') {
+            return None;
+        }
+    }
+}
+
+/// [`decode_alerts`] through a JSON tree, with upstream's error messages.
+fn decode_alerts_from_tree(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
     let value = match gojson::parse(body) {
         Ok(v) => v,
         Err(SyntaxError::Empty) => return Err(required("alerts")),
@@ -185,7 +291,7 @@ pub fn decode_alerts(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
     };
     let mut alerts = Vec::with_capacity(items.len());
     let mut null_items = Vec::new();
-    for (index, item) in items.iter().enumerate() {
+    for (index, item) in items.into_iter().enumerate() {
         match item {
             Value::Null => {
                 null_items.push(index);
@@ -202,6 +308,15 @@ pub fn decode_alerts(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
             }
         }
     }
+    validate_alerts(alerts, &null_items)
+}
+
+/// go-swagger's validation of decoded alerts, in index order (`null_items`:
+/// indexes of `null` elements).
+fn validate_alerts(
+    alerts: Vec<PostableAlert>,
+    null_items: &[usize],
+) -> Result<Vec<PostableAlert>, BodyError> {
     for (index, alert) in alerts.iter().enumerate() {
         if null_items.contains(&index) {
             // Upstream crashes on a null element; refuse it as missing.
@@ -224,12 +339,13 @@ pub fn decode_alerts(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
 }
 
 /// One `postableAlert` object: go-swagger decodes its two `allOf` parts one
-/// after the other from the same JSON.
-fn decode_alert(members: &[(String, Value)]) -> Result<PostableAlert, String> {
+/// after the other from the same JSON. The two parts read disjoint keys, so
+/// part 0 may take its values out of `members` before part 1 runs.
+fn decode_alert(mut members: Vec<(String, Value)>) -> Result<PostableAlert, String> {
     let mut alert = PostableAlert::default();
     // Part 0: annotations, endsAt, startsAt (an anonymous struct).
     let mut decoding = Decoding::default();
-    for (key, value) in members {
+    for (key, value) in &mut members {
         if field_is(key, "annotations") {
             decode_label_set(
                 value,
@@ -251,13 +367,13 @@ fn decode_alert(members: &[(String, Value)]) -> Result<PostableAlert, String> {
     decoding.finish()?;
     // Part 1: the `alert` definition (labels, generatorURL).
     let mut decoding = Decoding::default();
-    for (key, value) in members {
+    for (key, value) in &mut members {
         if field_is(key, "labels") {
             decode_label_set(value, &mut alert.labels, &mut decoding, "Alert", "labels");
         } else if field_is(key, "generatorURL") {
             match value {
                 Value::Null => {}
-                Value::String(s) => alert.generator_url.clone_from(s),
+                Value::String(s) => alert.generator_url = std::mem::take(s),
                 other => {
                     return Err(field_type_error(
                         other.kind(),
@@ -345,7 +461,7 @@ pub fn decode_silence(body: &[u8]) -> Result<PostableSilence, BodyError> {
         Err(SyntaxError::Empty) => return Err(required("silence")),
         Err(e) => return Err(parse_error("silence", &e.to_string())),
     };
-    let members = match value {
+    let mut members = match value {
         Value::Null => Vec::new(),
         Value::Object(members) => members,
         other => {
@@ -355,15 +471,15 @@ pub fn decode_silence(body: &[u8]) -> Result<PostableSilence, BodyError> {
             ));
         }
     };
-    let raw = decode_raw_silence(&members).map_err(|e| parse_error("silence", &e))?;
+    let raw = decode_raw_silence(&mut members).map_err(|e| parse_error("silence", &e))?;
     validate_silence(raw)
 }
 
-fn decode_raw_silence(members: &[(String, Value)]) -> Result<RawSilence, String> {
+fn decode_raw_silence(members: &mut [(String, Value)]) -> Result<RawSilence, String> {
     let mut raw = RawSilence::default();
     // Part 0: the ID.
     let mut decoding = Decoding::default();
-    for (key, value) in members {
+    for (key, value) in members.iter() {
         if field_is(key, "id") {
             match value {
                 Value::Null => {}
@@ -375,7 +491,7 @@ fn decode_raw_silence(members: &[(String, Value)]) -> Result<RawSilence, String>
     decoding.finish()?;
     // Part 1: the `silence` definition.
     let mut decoding = Decoding::default();
-    for (key, value) in members {
+    for (key, value) in members.iter_mut() {
         if field_is(key, "annotations") {
             decode_label_set(
                 value,
@@ -507,7 +623,7 @@ pub fn string_payload(message: &str) -> String {
 /// What [`write_gettable_alert`] needs about an alert.
 pub struct GettableAlert<'a> {
     pub alert: &'a crate::backend::Alert,
-    pub fingerprint: String,
+    pub fingerprint: tocsin_model::Fingerprint,
     pub receivers: &'a [String],
     pub status: &'a crate::backend::AlertStatus,
     pub muted_by: &'a [String],
@@ -524,6 +640,16 @@ fn write_string_array(out: &mut String, items: &[String], escape_html: bool) {
     out.push(']');
 }
 
+/// A fingerprint as its 16 lowercase hex digits (`Fingerprint`'s
+/// `Display`, which needs no JSON escaping).
+fn write_fingerprint(out: &mut String, fingerprint: tocsin_model::Fingerprint) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..16).rev() {
+        let nibble = (fingerprint.0 >> (shift * 4)) & 0xf;
+        out.push(char::from(HEX[nibble as usize]));
+    }
+}
+
 /// A `gettableAlert` (an `allOf` model: marshalled HTML-escaped, its own
 /// properties first and the `alert` part after).
 pub fn write_gettable_alert(out: &mut String, a: &GettableAlert<'_>) {
@@ -531,8 +657,9 @@ pub fn write_gettable_alert(out: &mut String, a: &GettableAlert<'_>) {
     write_string_map(out, a.alert.annotations.iter(), true);
     out.push_str(",\"endsAt\":\"");
     a.alert.ends_at.write_api(out);
-    out.push_str("\",\"fingerprint\":");
-    write_string(out, &a.fingerprint, true);
+    out.push_str("\",\"fingerprint\":\"");
+    write_fingerprint(out, a.fingerprint);
+    out.push('"');
     out.push_str(",\"receivers\":[");
     for (i, r) in a.receivers.iter().enumerate() {
         if i > 0 {
@@ -799,6 +926,48 @@ mod tests {
         assert_eq!(alerts[0].ends_at, None);
         assert!(decode_alerts(b"null").unwrap().is_empty());
         assert!(decode_alerts(b"[] trailing").unwrap().is_empty());
+    }
+
+    #[test]
+    fn plain_alert_bodies_decode_as_through_the_tree() {
+        // The direct decoder must give what the tree gives, for bodies it
+        // accepts and (by falling back) for every other one.
+        let bodies: &[&str] = &[
+            r#"[{"labels":{"alertname":"A","pod":"p-1","empty":""},"annotations":{"summary":"s \"q\" \u00e9"},"startsAt":"2026-11-21T06:00:00.123456789Z","endsAt":"2026-11-21T07:00:00+01:00","generatorURL":"http://prom:9090/graph?g0.expr=up"}]"#,
+            " \n[ { \"labels\" : { \"a\" : \"b\" , \"a\" : \"c\" } } , {\"labels\":{}} ] trailing",
+            r#"[{"labels":{"a":"b"},"annotations":{},"startsAt":"","endsAt":"2026-11-21"}]"#,
+            r#"[]"#,
+            r#"[{}]"#,
+            r#"[{"annotations":{"x":"y"}}]"#,
+            r#"[{"labels":{"a":"b"},"generatorURL":"not a uri"}]"#,
+            r#"[{"labels":{"a":"b"}},{"labels":{"a":"b"},"generatorURL":"%zz"}]"#,
+            r#"[{"labels":{"a":"b"},"labels":{"c":"d"}}]"#,
+            r#"[{"Labels":{"a":"b"}}]"#,
+            r#"[{"labels":{"a":null}}]"#,
+            r#"[{"labels":{"a":1}}]"#,
+            r#"[{"labels":{"a":"b"},"startsAt":"yesterday"}]"#,
+            r#"[{"labels":{"a":"b"},"startsAt":"2026-02-30T00:00:00Z"}]"#,
+            r#"[{"labels":{"a":"b"},"endsAt":null}]"#,
+            r#"[{"labels":{"a":"b"},"other":[1,2]}]"#,
+            r#"[null,{"labels":{"a":"b"}}]"#,
+            r#"[{"labels":{"a":"b"}} {"labels":{}}]"#,
+            r#"[{"labels":{"a":"b"}"#,
+            r#"[{"labels":{"a":"b\x"}}]"#,
+            "[{\"labels\":{\"a\":\"b\nc\"}}]",
+            r#"{"labels":{"a":"b"}}"#,
+            r#""#,
+            r#"null"#,
+        ];
+        for body in bodies {
+            assert_eq!(
+                decode_alerts(body.as_bytes()),
+                decode_alerts_from_tree(body.as_bytes()),
+                "body {body:?}"
+            );
+        }
+        assert!(decode_plain_alerts(bodies[0].as_bytes()).is_some());
+        assert!(decode_plain_alerts(bodies[1].as_bytes()).is_some());
+        assert!(decode_plain_alerts(bodies[9].as_bytes()).is_none());
     }
 
     #[test]

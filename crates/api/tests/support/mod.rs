@@ -146,6 +146,7 @@ impl AlertmanagerCore for FakeCore {
                 .into_iter()
                 .map(|a| RoutedAlert {
                     receivers: Self::route(&a.labels),
+                    fingerprint: a.labels.fingerprint(),
                     alert: a,
                 })
                 .collect())

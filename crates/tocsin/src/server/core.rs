@@ -319,6 +319,7 @@ impl AlertmanagerCore for Core {
                             .map(|node| node.receiver().to_owned())
                             .collect(),
                         alert: convert::api_alert(stored),
+                        fingerprint: stored.fingerprint(),
                     }
                 })
                 .collect())
@@ -346,6 +347,12 @@ impl AlertmanagerCore for Core {
 
     fn alert_status(&self, labels: &LabelSet) -> AlertStatus {
         self.status_at(&self.current(), labels, self.shared.clock.now())
+    }
+
+    /// No silence stored and no inhibition rule configured: `status_at`
+    /// finds nothing for any label set.
+    fn all_statuses_active(&self) -> bool {
+        self.shared.silences.is_empty() && self.current().config.inhibit_rules.is_empty()
     }
 
     fn silences(&self) -> CoreFuture<'_, Result<Vec<Silence>, CoreError>> {
