@@ -208,7 +208,7 @@ struct Stored {
 /// A set is filed under one *anchor*: a matcher that only a few label values
 /// can satisfy — an equality, or a regex whose matches are a short finite
 /// list (`instance=~"a|b|c"`) — listed under each of those values. When a
-/// set has several, the anchor whose values currently have the fewest sets
+/// set has several, the anchor whose most crowded value has the fewest sets
 /// filed is chosen, so common values (`cluster="prod"`) do not collect
 /// thousands of sets every alert of that cluster would have to evaluate.
 /// Sets without such a matcher are filed by the name of a matcher a missing
@@ -248,12 +248,15 @@ impl MatchIndex {
         let Some(matchers) = set else {
             return Anchor::None;
         };
+        // An alert has one value per label, so it meets one of an anchor's
+        // buckets: the most crowded bucket is what a lookup may pay.
         let crowding = |name: &str, values: &[String]| -> usize {
             let filed = self.by_value.get(name);
             values
                 .iter()
-                .map(|v| filed.and_then(|f| f.get(v)).map_or(0, Vec::len) + 1)
-                .sum()
+                .map(|v| filed.and_then(|f| f.get(v)).map_or(0, Vec::len))
+                .max()
+                .unwrap_or(0)
         };
         let value_anchors = matchers.iter().filter_map(|m| match m.kind {
             MatchType::Equal if !m.value.is_empty() => Some((&m.name, vec![m.value.clone()])),
