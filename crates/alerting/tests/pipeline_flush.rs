@@ -1,6 +1,7 @@
 //! The notification pipeline end to end on paused tokio time: dedup,
 //! send_resolved, repeat interval, retries, concurrency of integrations,
-//! and the muting stages. Integrations are recording test doubles of the
+//! the muting stages, and receiver data carried from one notification of a
+//! group to the next. Integrations are recording test doubles of the
 //! `Notifier` boundary; everything else is the real code.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -14,7 +15,7 @@ use tocsin_alerting::alert::{Alert, Time};
 use tocsin_alerting::clock::Clock;
 use tocsin_alerting::flush::{FlushContext, FlushHandler};
 use tocsin_alerting::inhibit::Inhibitor;
-use tocsin_alerting::nflog::{Entry, NotificationLog, ReceiverKey, alert_hash};
+use tocsin_alerting::nflog::{Entry, NotificationLog, ReceiverDataValue, ReceiverKey, alert_hash};
 use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
 use tocsin_alerting::pipeline::dedup::{NotifyReason, Partition, needs_update};
 use tocsin_alerting::pipeline::{
@@ -897,4 +898,103 @@ async fn unknown_time_interval_fails_the_flush() {
         h.flush_with(ctx, vec![firing("a")]).await.unwrap_err(),
         "time interval holidays doesn't exist in config"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Receiver data: what one notification leaves for the next (upstream's
+// nflog.Store, e.g. Slack's message timestamp for update_message).
+
+/// A notifier that records the receiver data each call sees and, per call,
+/// optionally stores one string (a script; later calls store nothing).
+struct DataKeeper {
+    writes: Mutex<VecDeque<Option<(&'static str, &'static str)>>>,
+    seen: Mutex<Vec<BTreeMap<String, ReceiverDataValue>>>,
+}
+
+impl Notifier for DataKeeper {
+    fn integration(&self) -> &str {
+        "webhook"
+    }
+    fn index(&self) -> usize {
+        0
+    }
+    fn send_resolved(&self) -> bool {
+        true
+    }
+    fn notify<'a>(
+        &'a self,
+        ctx: &'a NotifyContext,
+        _alerts: &'a [Alert],
+    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
+        Box::pin(async move {
+            self.seen.lock().unwrap().push(ctx.receiver_data.snapshot());
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if let Some((key, value)) = self.writes.lock().unwrap().pop_front().flatten() {
+                ctx.receiver_data.set_str(key, value);
+            }
+            Ok(())
+        })
+    }
+}
+
+fn data(pairs: &[(&str, &str)]) -> BTreeMap<String, ReceiverDataValue> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), ReceiverDataValue::Str((*v).to_owned())))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn receiver_data_flows_from_one_flush_to_the_next() {
+    let keeper = Arc::new(DataKeeper {
+        writes: Mutex::new(VecDeque::from([
+            Some(("threadTs", "1.1")),
+            None,
+            Some(("channelId", "C1")),
+            Some(("threadTs", "2.2")),
+        ])),
+        seen: Mutex::new(Vec::new()),
+    });
+    let h = Setup::new(vec![keeper.clone()]).build();
+    let seen = || keeper.seen.lock().unwrap().clone();
+
+    // First notification: starts empty; what the notifier stored is logged.
+    h.flush(vec![firing("a")]).await.unwrap();
+    assert_eq!(seen(), [data(&[])]);
+    assert_eq!(
+        h.entry().unwrap().receiver_data,
+        data(&[("threadTs", "1.1")])
+    );
+
+    // The next flush sees it; storing nothing keeps it.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    h.flush(vec![firing("a"), firing("b")]).await.unwrap();
+    assert_eq!(seen()[1], data(&[("threadTs", "1.1")]));
+    assert_eq!(
+        h.entry().unwrap().receiver_data,
+        data(&[("threadTs", "1.1")])
+    );
+
+    // "All alerts resolved" still sees it; a new key joins the old one.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let t = h.clock.now();
+    h.flush(vec![resolved("a", t), resolved("b", t)])
+        .await
+        .unwrap();
+    assert_eq!(seen()[2], data(&[("threadTs", "1.1")]));
+    assert_eq!(
+        h.entry().unwrap().receiver_data,
+        data(&[("channelId", "C1"), ("threadTs", "1.1")])
+    );
+
+    // A re-fire is a first notification: it starts empty again (a new
+    // message), and only what it stores is logged.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    h.flush(vec![firing("a")]).await.unwrap();
+    assert_eq!(seen()[3], data(&[]));
+    assert_eq!(
+        h.entry().unwrap().receiver_data,
+        data(&[("threadTs", "2.2")])
+    );
+    assert_eq!(seen().len(), 4);
 }

@@ -138,6 +138,7 @@ fn webhook_throughput(c: &mut Criterion) {
             timeout: Duration::from_secs(300),
         },
         notification_reason: "first notification".into(),
+        receiver_data: Default::default(),
     };
     let mut group = c.benchmark_group("webhook");
     group.throughput(Throughput::Elements(1));

@@ -220,6 +220,7 @@ mod tests {
                 timeout: Duration::from_secs(300),
             },
             notification_reason: "first notification".to_owned(),
+            receiver_data: Default::default(),
         }
     }
 

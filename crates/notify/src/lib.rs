@@ -15,6 +15,7 @@
 //! [`msteamsv2`], [`pushover`], [`wechat`], [`rocketchat`], [`mattermost`],
 //! [`sns`], [`jira`], [`incidentio`], and the others listed below.
 
+mod aws_credentials;
 mod build_error;
 pub mod data;
 pub mod discord;

@@ -263,7 +263,9 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_receiver_integration_and_index() {
-        let oauth2 = "oauth2: {client_id: a, client_secret: b, token_url: 'http://127.0.0.1:9/t'}";
+        // Secret-manager references are still refused.
+        let oauth2 =
+            "oauth2: {client_id: a, client_secret_ref: b, token_url: 'http://127.0.0.1:9/t'}";
         let r = receiver(&format!(
             "  webhook_configs:\n  - url: http://127.0.0.1:9/a\n  - url: http://127.0.0.1:9/b\n    http_config: {{{oauth2}}}\n  slack_configs:\n  - api_url: http://127.0.0.1:9/s\n    channel: '#a'\n    http_config: {{{oauth2}}}\n"
         ));
@@ -274,8 +276,8 @@ mod tests {
         let err = build_integrations(&r, templates, &env).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "receiver \"r\": webhook[1]: http_config.oauth2 is not supported\n\
-             receiver \"r\": slack[0]: http_config.oauth2 is not supported"
+            "receiver \"r\": webhook[1]: http_config oauth2.client_secret_ref is not supported\n\
+             receiver \"r\": slack[0]: http_config oauth2.client_secret_ref is not supported"
         );
     }
 

@@ -14,9 +14,19 @@
 //! A failing template fails the notification (not retried) with the
 //! template's error. This is a deliberate difference: upstream's Slack
 //! notifier ignores the error and posts the message with the failing field
-//! and every later one empty, which users only notice as blank messages. `update_message` needs the notification log's
-//! per-receiver data, which [`NotifyContext`] does not carry yet; as upstream
-//! does when that store is missing, a new message is posted each time.
+//! and every later one empty, which users only notice as blank messages.
+//!
+//! `update_message` (0.34) edits the group's message in place, as upstream:
+//! a successful Web API answer's `ts` and `channel` are kept in the
+//! notification log's receiver data (keys `threadTs` and `channelId`, as
+//! upstream names them); when both are there, the next notification of the
+//! group goes to `chat.update` with them as `ts` and `channel`. The pipeline
+//! starts a group's first notification (also the first after all its alerts
+//! resolved) with no data, so that one posts a new message; an "all
+//! resolved" notification still edits the last one. Upstream posts updates
+//! to the fixed `https://slack.com/api/chat.update`; here the method is
+//! swapped in the configured URL, which the configuration check pins to
+//! `https://slack.com/api/chat.postMessage`, so it is the same address.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -44,6 +54,10 @@ use crate::truncate::truncate_in_runes;
 /// Slack's limit for attachment titles (characters).
 const MAX_TITLE_RUNES: usize = 1024;
 
+/// Receiver-data keys of the message to update (upstream's names).
+const THREAD_TS_KEY: &str = "threadTs";
+const CHANNEL_ID_KEY: &str = "channelId";
+
 /// `mrkdwn_in` when none is configured.
 const DEFAULT_MRKDWN_IN: [&str; 3] = ["fallback", "pretext", "text"];
 
@@ -60,6 +74,8 @@ pub struct SlackNotifier {
 /// The message (upstream `request`).
 struct SlackMessage {
     channel: String,
+    /// The message to edit (`chat.update` only).
+    ts: String,
     username: String,
     icon_emoji: String,
     icon_url: String,
@@ -124,7 +140,7 @@ impl GoJson for SlackMessage {
     fn write_json(&self, out: &mut Vec<u8>) -> Result<(), JsonError> {
         let mut o = ObjectWriter::begin(out);
         non_empty(&mut o, "channel", &self.channel)?;
-        // `ts` is only set when updating a message (see the module docs).
+        non_empty(&mut o, "ts", &self.ts)?;
         non_empty(&mut o, "username", &self.username)?;
         non_empty(&mut o, "icon_emoji", &self.icon_emoji)?;
         non_empty(&mut o, "icon_url", &self.icon_url)?;
@@ -278,13 +294,14 @@ impl SlackNotifier {
             .map(|action| render_action(&mut tmpl, action))
             .collect();
 
-        let url = match &c.api_url {
+        let mut url = match &c.api_url {
             Some(url) => url.expose(),
             None => read_trimmed(&c.api_url_file).map_err(final_error)?,
         };
 
-        let message = SlackMessage {
+        let mut message = SlackMessage {
             channel: tmpl.text(&c.channel),
+            ts: String::new(),
             username: tmpl.text(&c.username),
             icon_emoji: tmpl.text(&c.icon_emoji),
             icon_url: tmpl.text(&c.icon_url),
@@ -297,11 +314,21 @@ impl SlackNotifier {
                 "failed to template Slack message: {err}"
             )));
         }
-        if c.update_message {
-            tracing::warn!(
+        if c.update_message
+            && let Some(ts) = ctx.receiver_data.get_str(THREAD_TS_KEY)
+            && let Some(channel) = ctx.receiver_data.get_str(CHANNEL_ID_KEY)
+            && !ts.is_empty()
+            && !channel.is_empty()
+        {
+            tracing::debug!(
                 group_key,
-                "cannot create NflogStore, updatable messages will be disabled."
+                thread_ts = %ts,
+                channel_id = %channel,
+                "updating previously sent message"
             );
+            url = chat_update_url(&url);
+            message.ts = ts;
+            message.channel = channel;
         }
         let body = gojson::encode(&message).map_err(|e| final_error(e.to_string()))?;
         Ok(Prepared {
@@ -331,10 +358,26 @@ impl SlackNotifier {
                     message,
                 }
             })?;
-        check_answer(&response).map_err(|mut err| {
+        let posted = check_answer(&response).map_err(|mut err| {
             err.message = format!("channel {}: {}", go_quote(&channel), err.message);
             err
-        })
+        })?;
+        if self.config.update_message
+            && let Some(posted) = posted
+        {
+            ctx.receiver_data.set_str(THREAD_TS_KEY, &posted.ts);
+            ctx.receiver_data.set_str(CHANNEL_ID_KEY, &posted.channel);
+        }
+        Ok(())
+    }
+}
+
+/// The `chat.update` method beside the configured `chat.postMessage` (the
+/// last path segment swapped); upstream's fixed URL if there is no path.
+fn chat_update_url(post_message_url: &str) -> String {
+    match post_message_url.rsplit_once('/') {
+        Some((base, _)) if base.contains("://") => format!("{base}/chat.update"),
+        _ => "https://slack.com/api/chat.update".to_owned(),
     }
 }
 
@@ -369,8 +412,16 @@ fn render_action(tmpl: &mut FieldRenderer<'_>, action: &SlackAction) -> Action {
     rendered
 }
 
-/// Upstream's status check followed by `slackResponseHandler`.
-fn check_answer(response: &HttpResponse) -> Result<(), NotifyError> {
+/// Where a Web API answer says the message is (both fields non-empty).
+#[derive(Debug, PartialEq)]
+struct PostedMessage {
+    ts: String,
+    channel: String,
+}
+
+/// Upstream's status check followed by `slackResponseHandler`; on success,
+/// the posted message if the answer names it.
+fn check_answer(response: &HttpResponse) -> Result<Option<PostedMessage>, NotifyError> {
     Retrier::default().check(response.status, &response.body)?;
     let client_error = |message: String| NotifyError {
         retry: false,
@@ -379,7 +430,7 @@ fn check_answer(response: &HttpResponse) -> Result<(), NotifyError> {
     };
     if !response.content_type.starts_with("application/json") {
         return if response.body == b"ok" {
-            Ok(())
+            Ok(None)
         } else {
             Err(client_error(format!(
                 "received an error response from Slack: {}",
@@ -395,23 +446,29 @@ fn check_answer(response: &HttpResponse) -> Result<(), NotifyError> {
             go_quote(&String::from_utf8_lossy(&response.body))
         ),
     })?;
-    if answer.ok {
-        Ok(())
-    } else {
-        Err(client_error(format!(
+    if !answer.ok {
+        return Err(client_error(format!(
             "error response from Slack: {}",
             answer.error
-        )))
+        )));
     }
+    Ok(
+        (!answer.ts.is_empty() && !answer.channel.is_empty()).then_some(PostedMessage {
+            ts: answer.ts,
+            channel: answer.channel,
+        }),
+    )
 }
 
 /// The fields of a Web API answer upstream looks at.
 struct SlackAnswer {
     ok: bool,
     error: String,
+    channel: String,
+    ts: String,
 }
 
-/// Reads `ok` and `error` from a JSON answer; a body that is not a JSON
+/// Reads `ok`, `error`, `channel` and `ts` from a JSON answer; a body that is not a JSON
 /// object, or fields of the wrong type, are an error (Go's `Unmarshal`
 /// into upstream's struct fails on both).
 fn parse_answer(body: &[u8]) -> Result<SlackAnswer, String> {
@@ -429,17 +486,26 @@ fn parse_answer(body: &[u8]) -> Result<SlackAnswer, String> {
             );
         }
     };
-    let error = match object.get("error") {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(_) => {
-            return Err(
-                "json: cannot unmarshal value into Go struct field slackResponse.error of type string"
-                    .to_owned(),
-            );
-        }
-    };
-    Ok(SlackAnswer { ok, error })
+    Ok(SlackAnswer {
+        ok,
+        error: string_field(object, "error")?,
+        channel: string_field(object, "channel")?,
+        ts: string_field(object, "ts")?,
+    })
+}
+
+/// A string field of the answer; absent or `null` is empty.
+fn string_field(
+    object: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<String, String> {
+    match object.get(name) {
+        None | Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(format!(
+            "json: cannot unmarshal value into Go struct field slackResponse.{name} of type string"
+        )),
+    }
 }
 
 impl Notifier for SlackNotifier {
@@ -478,7 +544,11 @@ impl Preview for SlackNotifier {
 mod tests {
     use super::*;
 
-    fn answer(status: u16, content_type: &str, body: &str) -> Result<(), NotifyError> {
+    fn answer(
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) -> Result<Option<PostedMessage>, NotifyError> {
         check_answer(&HttpResponse {
             status,
             content_type: content_type.to_owned(),
@@ -498,6 +568,51 @@ mod tests {
         assert_eq!(err.reason, FailureReason::ClientError);
         assert_eq!(err.message, "error response from Slack: invalid_token");
         assert!(answer(200, "application/json", r#"{"ok":true,"ts":"1.2"}"#).is_ok());
+    }
+
+    #[test]
+    fn web_api_answers_name_the_posted_message() {
+        let posted = answer(
+            200,
+            "application/json",
+            r#"{"ok":true,"channel":"C1","ts":"1.2","message":{"text":"x"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            posted,
+            Some(PostedMessage {
+                ts: "1.2".to_owned(),
+                channel: "C1".to_owned(),
+            })
+        );
+        // Both are needed to edit the message later.
+        assert_eq!(
+            answer(200, "application/json", r#"{"ok":true,"ts":"1.2"}"#).unwrap(),
+            None
+        );
+        assert_eq!(answer(200, "text/plain", "ok").unwrap(), None);
+        // Go's Unmarshal fails on a non-string ts; upstream retries that.
+        assert!(
+            answer(200, "application/json", r#"{"ok":true,"ts":1.2}"#)
+                .unwrap_err()
+                .retry
+        );
+    }
+
+    #[test]
+    fn updates_go_to_chat_update_beside_chat_post_message() {
+        assert_eq!(
+            chat_update_url("https://slack.com/api/chat.postMessage"),
+            "https://slack.com/api/chat.update"
+        );
+        assert_eq!(
+            chat_update_url("http://127.0.0.1:9/api/chat.postMessage"),
+            "http://127.0.0.1:9/api/chat.update"
+        );
+        assert_eq!(
+            chat_update_url("not a url"),
+            "https://slack.com/api/chat.update"
+        );
     }
 
     #[test]

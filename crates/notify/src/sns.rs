@@ -10,9 +10,12 @@
 //! Credentials are the static `sigv4.access_key`/`secret_key`, else the
 //! `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`)
 //! environment variables at send time; the region is `sigv4.region`, else
-//! `AWS_REGION`/`AWS_DEFAULT_REGION`. Shared-config profiles and
-//! `role_arn` (STS AssumeRole) are not supported and refused when the
-//! notifier is built. Error answers quote SNS's own `<Message>`.
+//! `AWS_REGION`/`AWS_DEFAULT_REGION`. Without static keys, `sigv4.profile`
+//! takes the credentials from that profile of the shared credentials file
+//! instead of the environment; with `sigv4.role_arn` those base credentials
+//! assume the role through STS and the temporary ones sign the request
+//! (see [`crate::aws_credentials`]). Error answers quote SNS's own
+//! `<Message>`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -24,11 +27,12 @@ use tocsin_config::common::GoUrl;
 use tocsin_config::notifiers::SnsConfig;
 
 use crate::BuildError;
+use crate::aws_credentials::{self, AssumedRole};
 use crate::data::TemplateData;
 use crate::env::IntegrationEnv;
 use crate::field_template::FieldRenderer;
 use crate::group_key;
-use crate::http::{HttpClient, Method};
+use crate::http::{HttpClient, HttpClientSettings, Method};
 use crate::outgoing::{HttpRequest, client_for, retry_error, transport_error};
 use crate::preview::{Preview, Rendered};
 use crate::retry::{Retrier, failure_reason_from_status};
@@ -50,6 +54,8 @@ pub struct SnsNotifier {
     templates: Arc<Templates>,
     env: IntegrationEnv,
     client: HttpClient,
+    /// Set when `sigv4.role_arn` is.
+    role: Option<AssumedRole>,
 }
 
 /// A failure while preparing the request: retried, as upstream returns
@@ -63,21 +69,22 @@ fn client_error(message: String) -> NotifyError {
 }
 
 impl SnsNotifier {
-    /// The notifier for `sns_configs[index]`. Profiles and role assumption
-    /// are refused.
+    /// The notifier for `sns_configs[index]`. STS is reached with a default
+    /// HTTP client (upstream's STS session does not use `http_config`).
     pub fn new(
         config: &SnsConfig,
         index: usize,
         templates: Arc<Templates>,
         env: &IntegrationEnv,
     ) -> Result<Self, BuildError> {
-        if !config.sigv4.profile.is_empty() {
-            return Err(BuildError::Unsupported("sns_configs sigv4.profile".into()));
-        }
-        if !config.sigv4.role_arn.is_empty() {
-            return Err(BuildError::Unsupported("sns_configs sigv4.role_arn".into()));
-        }
+        let role = if config.sigv4.role_arn.is_empty() {
+            None
+        } else {
+            let sts_client = HttpClient::new(&HttpClientSettings::default(), &env.user_agent)?;
+            Some(AssumedRole::new(config.sigv4.role_arn.clone(), sts_client))
+        };
         Ok(SnsNotifier {
+            role,
             index,
             client: client_for(config.http_config.as_ref(), &env.user_agent)?,
             config: config.clone(),
@@ -97,13 +104,35 @@ impl SnsNotifier {
         .find(|r| !r.is_empty())
     }
 
-    fn credentials(&self) -> Result<Credentials, NotifyError> {
+    /// The credentials that sign the request: the base ones, or those of
+    /// the assumed role.
+    async fn signing_credentials(&self, region: &str) -> Result<Credentials, NotifyError> {
+        let base = self.base_credentials()?;
+        match &self.role {
+            None => Ok(base),
+            Some(role) => role
+                .credentials(&base, region, self.env.clock.now())
+                .await
+                .map_err(|e| retry_error(format!("failed to sign request: {e}"))),
+        }
+    }
+
+    /// Static keys, else the profile (which wins over the environment, as
+    /// an explicitly named profile does in the SDK), else the environment.
+    fn base_credentials(&self) -> Result<Credentials, NotifyError> {
         let sigv4 = &self.config.sigv4;
         if !sigv4.access_key.is_empty() {
             return Ok(Credentials {
                 access_key: sigv4.access_key.clone(),
                 secret_key: sigv4.secret_key.expose().to_owned(),
                 session_token: None,
+            });
+        }
+        if !sigv4.profile.is_empty() {
+            return aws_credentials::profile_credentials(&sigv4.profile).map_err(|e| {
+                retry_error(format!(
+                    "failed to sign request: failed to retrieve credentials: {e}"
+                ))
             });
         }
         let variable = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -197,16 +226,25 @@ impl SnsNotifier {
         Ok(parameters)
     }
 
-    /// The signed `Publish` request for `alerts`.
-    fn request(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<HttpRequest, NotifyError> {
+    fn required_region(&self) -> Result<String, NotifyError> {
+        self.region().ok_or_else(|| {
+            retry_error("region not configured in sns.sigv4.region or in default credentials chain")
+        })
+    }
+
+    /// The `Publish` request for `alerts`, signed with `credentials`.
+    fn request(
+        &self,
+        ctx: &NotifyContext,
+        alerts: &[Alert],
+        credentials: &Credentials,
+    ) -> Result<HttpRequest, NotifyError> {
         let data = TemplateData::new(ctx, alerts, &self.env.external_url, self.env.clock.now());
         let mut tmpl = FieldRenderer::new(&self.templates, &data);
         let api_url = tmpl.text(&self.config.api_url);
         tmpl.check()
             .map_err(|e| client_error(format!("execute 'api_url' template: {}", e.message)))?;
-        let region = self.region().ok_or_else(|| {
-            retry_error("region not configured in sns.sigv4.region or in default credentials chain")
-        })?;
+        let region = self.required_region()?;
         let endpoint = if api_url.is_empty() {
             format!("https://sns.{region}.amazonaws.com")
         } else {
@@ -220,7 +258,6 @@ impl SnsNotifier {
         let path = format!("{}/", endpoint.path.trim_end_matches('/'));
         let host = host_header(&endpoint);
         let time = self.env.clock.now();
-        let credentials = self.credentials()?;
         let mut signed: Vec<(String, String)> = vec![
             ("Content-Type".to_owned(), CONTENT_TYPE.to_owned()),
             ("Host".to_owned(), host),
@@ -242,7 +279,7 @@ impl SnsNotifier {
                 service: "sns",
                 time,
             },
-            &credentials,
+            credentials,
         );
         // Content-Type and Host are set by the client itself.
         let mut headers: Vec<(String, String)> = signed.into_iter().skip(2).collect();
@@ -259,7 +296,8 @@ impl SnsNotifier {
     }
 
     async fn send(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<(), NotifyError> {
-        let request = self.request(ctx, alerts)?;
+        let credentials = self.signing_credentials(&self.required_region()?).await?;
+        let request = self.request(ctx, alerts, &credentials)?;
         let response = request
             .send(&self.client, None)
             .await
@@ -284,7 +322,7 @@ impl SnsNotifier {
 
 /// `Host` as the client sends it: the URL's host, with a port only when it
 /// is not the scheme's default.
-fn host_header(url: &GoUrl) -> String {
+pub(crate) fn host_header(url: &GoUrl) -> String {
     let default_port = match url.scheme.as_str() {
         "https" => Some(":443"),
         "http" => Some(":80"),
@@ -297,7 +335,7 @@ fn host_header(url: &GoUrl) -> String {
 }
 
 /// The form body: `key=value` pairs sorted by key (Go's `Values.Encode`).
-fn form_body(mut parameters: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+pub(crate) fn form_body(mut parameters: Vec<(String, Vec<u8>)>) -> Vec<u8> {
     parameters.sort_by(|a, b| a.0.cmp(&b.0));
     parameters
         .iter()
@@ -309,7 +347,7 @@ fn form_body(mut parameters: Vec<(String, Vec<u8>)>) -> Vec<u8> {
 
 /// The text of the first `<name>` element of an XML answer, entities
 /// decoded.
-fn xml_element(body: &[u8], name: &str) -> Option<String> {
+pub(crate) fn xml_element(body: &[u8], name: &str) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     let open = format!("<{name}>");
     let close = format!("</{name}>");
@@ -348,9 +386,10 @@ impl Notifier for SnsNotifier {
 }
 
 impl Preview for SnsNotifier {
-    /// The signed request, its signature masked.
+    /// The signed request, its signature masked. An assumed role is not
+    /// contacted: the base credentials sign the preview.
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {
-        let mut request = self.request(ctx, alerts)?;
+        let mut request = self.request(ctx, alerts, &self.base_credentials()?)?;
         for (name, value) in &mut request.headers {
             if name == "Authorization" || name == "X-Amz-Security-Token" {
                 *value = crate::outgoing::SECRET_MASK.to_owned();

@@ -331,7 +331,7 @@ fn entries_that_cannot_be_built_are_reported_and_fail_the_command() {
         "alertmanager.yml",
         &config("http://127.0.0.1:9").replace(
             "        send_resolved: true\n",
-            "        send_resolved: true\n      - url: http://127.0.0.1:9/second\n        http_config:\n          oauth2:\n            client_id: x\n            client_secret: y\n            token_url: http://127.0.0.1:9/token\n",
+            "        send_resolved: true\n      - url: http://127.0.0.1:9/second\n        http_config:\n          oauth2:\n            client_id: x\n            client_secret_ref: y\n            token_url: http://127.0.0.1:9/token\n",
         ),
     );
     let alerts = files.write("alerts.json", ALERTS);
@@ -346,7 +346,9 @@ fn entries_that_cannot_be_built_are_reported_and_fail_the_command() {
         "{text}"
     );
     assert!(
-        text.contains("=== webhook[1] ===\nerror: http_config.oauth2 is not supported\n"),
+        text.contains(
+            "=== webhook[1] ===\nerror: http_config oauth2.client_secret_ref is not supported\n"
+        ),
         "{text}"
     );
 }

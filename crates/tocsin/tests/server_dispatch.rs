@@ -569,17 +569,28 @@ fn inhibition() -> Outcome {
         alert("InstanceDown", &[("job", "b")]),
         alert("JobDown", &[("job", "a")]),
     ]));
-    let listed = api_alerts(&server, "");
-    let source_fp = listed
-        .iter()
-        .find(|(n, _)| n == "JobDown")
-        .map(|(_, a)| a["fingerprint"].clone())
-        .ok_or("JobDown not listed")?;
-    let target = listed
-        .iter()
-        .find(|(n, a)| n == "InstanceDown" && a["labels"]["job"] == "a")
-        .map(|(_, a)| a["status"].clone())
-        .ok_or("InstanceDown{job=a} not listed")?;
+    // The inhibitor learns of alerts through the store's subscription, as
+    // upstream's does, so the status may take a moment to show.
+    let (source_fp, target) = {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let listed = api_alerts(&server, "");
+            let source_fp = listed
+                .iter()
+                .find(|(n, _)| n == "JobDown")
+                .map(|(_, a)| a["fingerprint"].clone())
+                .ok_or("JobDown not listed")?;
+            let target = listed
+                .iter()
+                .find(|(n, a)| n == "InstanceDown" && a["labels"]["job"] == "a")
+                .map(|(_, a)| a["status"].clone())
+                .ok_or("InstanceDown{job=a} not listed")?;
+            if target["state"] == "suppressed" || Instant::now() >= deadline {
+                break (source_fp, target);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
     ensure(
         target["state"] == "suppressed" && target["inhibitedBy"] == json!([source_fp]),
         || format!("target status {target}, source fingerprint {source_fp}"),

@@ -13,7 +13,7 @@ use crate::alert::Alert;
 use crate::clock::Clock;
 use crate::flush::{FlushContext, FlushError};
 use crate::nflog::{NotificationLog, ReceiverKey};
-use crate::notifier::{Notifier, NotifyContext};
+use crate::notifier::{Notifier, NotifyContext, ReceiverData};
 
 use super::dedup::{NotifyReason, needs_update, partition};
 use super::metrics::PipelineMetrics;
@@ -69,7 +69,9 @@ impl Branch {
         if reason == NotifyReason::DoNotNotify {
             return Ok(());
         }
-        let receiver_data = match (reason, entry) {
+        // Upstream's dedup stage hands the notifier a copy of the entry's
+        // data, except on a first notification (e.g. after all resolved).
+        let previous_data = match (reason, entry) {
             (NotifyReason::FirstNotification, _) | (_, None) => Default::default(),
             (_, Some(entry)) => entry.receiver_data,
         };
@@ -77,6 +79,7 @@ impl Branch {
         let notify_ctx = NotifyContext {
             flush: ctx,
             notification_reason: reason.as_str().to_owned(),
+            receiver_data: ReceiverData::new(previous_data),
         };
         retry::send(retry::SendRequest {
             notifier: &*self.notifier,
@@ -95,7 +98,7 @@ impl Branch {
             &notify_ctx.flush,
             &self.key,
             split,
-            receiver_data,
+            notify_ctx.receiver_data.snapshot(),
             self.clock.now(),
         );
         // The flush succeeds only once the entry is on disk, so a crash

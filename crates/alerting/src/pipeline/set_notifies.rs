@@ -1,8 +1,9 @@
 //! The set-notifies stage: after a successful send (or a send that
 //! send_resolved turned into a no-op), records the notified firing and
-//! resolved alert hashes in the notification log, stamped with the wall
-//! clock at that moment and kept for `2 × repeat_interval` (capped by the
-//! log's retention) (upstream `notify/set_notifies_stage.go`).
+//! resolved alert hashes in the notification log, with the receiver data
+//! the notifier left in its context, stamped with the wall clock at that
+//! moment and kept for `2 × repeat_interval` (capped by the log's
+//! retention) (upstream `notify/set_notifies_stage.go`).
 
 use std::collections::BTreeMap;
 

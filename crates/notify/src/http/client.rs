@@ -1,17 +1,22 @@
 //! The HTTP client every integration sends through: one pooled reqwest
 //! client per integration, built once from [`HttpClientSettings`] (TLS,
 //! proxy, redirects, HTTP/2), plus what upstream's round-trippers add per
-//! request (authorization, `http_headers`, User-Agent). It returns the
+//! request (authorization, OAuth 2.0 tokens from [`super::oauth2`],
+//! `http_headers`, User-Agent). It returns the
 //! status and body; deciding what a status means is the caller's job
 //! (see [`crate::retry`]). Error texts name the method and hide the URL, as
 //! upstream's `notify.RedactURL` does.
 
 use std::error::Error as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use super::settings::{Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings};
+use super::oauth2::TokenSource;
+use super::settings::{
+    Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings, TlsSettings,
+};
 use super::tls;
 use crate::goerror;
 
@@ -110,6 +115,7 @@ pub struct HttpResponse {
 enum Credentials {
     Basic(BasicAuth),
     Authorization(Authorization),
+    OAuth2(Arc<TokenSource>),
 }
 
 /// `http_headers` with their static values prepared once.
@@ -132,38 +138,37 @@ pub struct HttpClient {
 impl HttpClient {
     /// Builds the client; `user_agent` is sent on every request.
     pub fn new(settings: &HttpClientSettings, user_agent: &str) -> Result<Self, HttpClientError> {
-        let tls_config = tls::client_config(&settings.tls, settings.enable_http2)?;
-        let user_agent = HeaderValue::from_str(user_agent).map_err(|e| {
-            HttpClientError::Build(format!("invalid User-Agent {user_agent:?}: {e}"))
-        })?;
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config)
-            .user_agent(user_agent)
-            .redirect(if settings.follow_redirects {
-                reqwest::redirect::Policy::limited(10)
-            } else {
-                reqwest::redirect::Policy::none()
+        let client = build_client(
+            &settings.tls,
+            &settings.proxy,
+            settings.enable_http2,
+            settings.follow_redirects,
+            user_agent,
+        )?;
+        // The token endpoint has its own TLS and proxy settings.
+        let token_source = settings
+            .oauth2
+            .as_ref()
+            .map(|oauth2| {
+                build_client(
+                    &oauth2.tls,
+                    &oauth2.proxy,
+                    settings.enable_http2,
+                    true,
+                    user_agent,
+                )
+                .map(|client| Arc::new(TokenSource::new(oauth2.clone(), client)))
             })
-            // prometheus/common keeps idle connections for 5 minutes and up
-            // to 1000 per host.
-            .pool_idle_timeout(Duration::from_secs(300))
-            .pool_max_idle_per_host(1000)
-            // Go sends canonical header names (`Content-Type`).
-            .http1_title_case_headers();
-        if !settings.enable_http2 {
-            builder = builder.http1_only();
-        }
-        builder = configure_proxy(builder, &settings.proxy)?;
-        let client = builder
-            .build()
-            .map_err(|e| HttpClientError::Build(error_chain(&e)))?;
+            .transpose()?;
 
         // Upstream's basic-auth round-tripper runs before the authorization
         // one and the latter leaves an existing header alone.
-        let credentials = match (&settings.basic_auth, &settings.authorization) {
-            (Some(basic), _) => Some(Credentials::Basic(basic.clone())),
-            (None, Some(auth)) => Some(Credentials::Authorization(auth.clone())),
-            (None, None) => None,
+        // The oauth2 one runs last and overwrites the header.
+        let credentials = match (&settings.basic_auth, &settings.authorization, token_source) {
+            (_, _, Some(source)) => Some(Credentials::OAuth2(source)),
+            (Some(basic), _, None) => Some(Credentials::Basic(basic.clone())),
+            (None, Some(auth), None) => Some(Credentials::Authorization(auth.clone())),
+            (None, None, None) => None,
         };
         let headers = settings
             .http_headers
@@ -247,18 +252,26 @@ impl HttpClient {
                 .map_err(|e| fail(format!("invalid value for header {name}: {e}"), false))?;
             request = request.header(name, value);
         }
-        // Upstream's authorization round-trippers leave a header the
-        // integration set itself (OpsGenie's `GenieKey`) alone.
+        // Upstream's basic and authorization round-trippers leave a header
+        // the integration set itself (OpsGenie's `GenieKey`) alone; the
+        // oauth2 transport overwrites it.
         let own_authorization = outgoing
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
-        let credentials = if own_authorization {
-            None
-        } else {
-            self.credentials.as_ref()
+        let credentials = match &self.credentials {
+            Some(Credentials::OAuth2(_)) => self.credentials.as_ref(),
+            _ if own_authorization => None,
+            other => other.as_ref(),
         };
         match credentials {
+            Some(Credentials::OAuth2(source)) => {
+                let value = source
+                    .authorization(outgoing.timeout)
+                    .await
+                    .map_err(|cause| fail(cause, false))?;
+                request = request.header(AUTHORIZATION, value);
+            }
             Some(Credentials::Basic(basic)) => {
                 let username = basic
                     .username
@@ -336,7 +349,7 @@ fn describe_send_error(
 }
 
 /// An error and its sources joined with `: `, without any URL.
-fn error_chain(err: &reqwest::Error) -> String {
+pub(super) fn error_chain(err: &reqwest::Error) -> String {
     let mut text = err.to_string();
     if let Some(url) = err.url() {
         // reqwest appends ` for url (<url>)`; upstream never shows the URL.
@@ -352,6 +365,40 @@ fn error_chain(err: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// A pooled reqwest client with prometheus/common's transport settings.
+fn build_client(
+    tls: &TlsSettings,
+    proxy: &ProxySettings,
+    enable_http2: bool,
+    follow_redirects: bool,
+    user_agent: &str,
+) -> Result<reqwest::Client, HttpClientError> {
+    let tls_config = tls::client_config(tls, enable_http2)?;
+    let user_agent = HeaderValue::from_str(user_agent)
+        .map_err(|e| HttpClientError::Build(format!("invalid User-Agent {user_agent:?}: {e}")))?;
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config)
+        .user_agent(user_agent)
+        .redirect(if follow_redirects {
+            reqwest::redirect::Policy::limited(10)
+        } else {
+            reqwest::redirect::Policy::none()
+        })
+        // prometheus/common keeps idle connections for 5 minutes and up
+        // to 1000 per host.
+        .pool_idle_timeout(Duration::from_secs(300))
+        .pool_max_idle_per_host(1000)
+        // Go sends canonical header names (`Content-Type`).
+        .http1_title_case_headers();
+    if !enable_http2 {
+        builder = builder.http1_only();
+    }
+    builder = configure_proxy(builder, proxy)?;
+    builder
+        .build()
+        .map_err(|e| HttpClientError::Build(error_chain(&e)))
 }
 
 fn configure_proxy(

@@ -4,32 +4,31 @@
 //! deprecated `bearer_token` already moved into `authorization`) into plain
 //! client settings. Inline values and `*_file` paths are kept apart so files
 //! are read when used, as upstream does. What tocsin cannot honour yet
-//! (`oauth2`, the `*_ref` secret-manager references) is refused here rather
-//! than silently sending unauthenticated requests.
+//! (the `*_ref` secret-manager references, `oauth2`'s JWT-bearer grant) is
+//! refused here rather than silently sending unauthenticated requests.
 
+use tocsin_config::common::ProxyUrl;
 use tocsin_config::http::{
     Authorization as AuthorizationConfig, BasicAuth as BasicAuthConfig, HttpClientConfig,
-    TlsConfig, TlsVersion as ConfigTlsVersion,
+    OAuth2 as OAuth2Config, ProxyHeader, TlsConfig, TlsVersion as ConfigTlsVersion,
 };
 
 use super::settings::{
-    Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings, Secret, TlsSettings,
-    TlsVersion,
+    Authorization, BasicAuth, HttpClientSettings, HttpHeader, OAuth2Settings, ProxySettings,
+    Secret, TlsSettings, TlsVersion,
 };
 use crate::BuildError;
 
 impl HttpClientSettings {
     /// The client settings of one `http_config` block.
     pub fn from_config(config: &HttpClientConfig) -> Result<Self, BuildError> {
-        if config.oauth2.is_some() {
-            return Err(BuildError::Unsupported("http_config.oauth2".into()));
-        }
         let basic_auth = config.basic_auth.as_ref().map(basic_auth).transpose()?;
         let authorization = config
             .authorization
             .as_ref()
             .map(authorization)
             .transpose()?;
+        let oauth2 = config.oauth2.as_ref().map(oauth2).transpose()?;
         let http_headers = match &config.http_headers {
             None => Vec::new(),
             Some(headers) => headers
@@ -50,23 +49,14 @@ impl HttpClientSettings {
         Ok(HttpClientSettings {
             basic_auth,
             authorization,
+            oauth2,
             tls: tls_settings(&config.tls_config)?,
-            proxy: ProxySettings {
-                proxy_url: config.proxy_url.as_ref().map(|u| u.0.to_string()),
-                no_proxy: (!config.no_proxy.is_empty()).then(|| config.no_proxy.clone()),
-                proxy_from_environment: config.proxy_from_environment,
-                proxy_connect_header: config
-                    .proxy_connect_header
-                    .0
-                    .iter()
-                    .map(|(name, values)| {
-                        (
-                            name.clone(),
-                            values.iter().map(|v| v.expose().to_owned()).collect(),
-                        )
-                    })
-                    .collect(),
-            },
+            proxy: proxy_settings(
+                config.proxy_url.as_ref(),
+                &config.no_proxy,
+                config.proxy_from_environment,
+                &config.proxy_connect_header,
+            ),
             follow_redirects: config.follow_redirects,
             enable_http2: config.enable_http2,
             http_headers,
@@ -91,6 +81,58 @@ pub(crate) fn tls_settings(config: &TlsConfig) -> Result<TlsSettings, BuildError
         insecure_skip_verify: config.insecure_skip_verify,
         min_version: tls_version(config.min_version),
         max_version: tls_version(config.max_version),
+    })
+}
+
+fn proxy_settings(
+    proxy_url: Option<&ProxyUrl>,
+    no_proxy: &str,
+    proxy_from_environment: bool,
+    proxy_connect_header: &ProxyHeader,
+) -> ProxySettings {
+    ProxySettings {
+        proxy_url: proxy_url.map(|u| u.0.to_string()),
+        no_proxy: (!no_proxy.is_empty()).then(|| no_proxy.to_owned()),
+        proxy_from_environment,
+        proxy_connect_header: proxy_connect_header
+            .0
+            .iter()
+            .map(|(name, values)| {
+                (
+                    name.clone(),
+                    values.iter().map(|v| v.expose().to_owned()).collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Only the client-credentials grant (upstream's default) is supported.
+fn oauth2(config: &OAuth2Config) -> Result<OAuth2Settings, BuildError> {
+    refuse_ref("oauth2.client_secret_ref", &config.client_secret_ref)?;
+    if !config.grant_type.is_empty() && config.grant_type != "client_credentials" {
+        return Err(BuildError::Unsupported(format!(
+            "http_config oauth2.grant_type {:?}",
+            config.grant_type
+        )));
+    }
+    Ok(OAuth2Settings {
+        client_id: config.client_id.clone(),
+        client_secret: secret(config.client_secret.expose(), &config.client_secret_file),
+        scopes: config.scopes.clone(),
+        token_url: config.token_url.clone(),
+        endpoint_params: config
+            .endpoint_params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        tls: tls_settings(&config.tls_config)?,
+        proxy: proxy_settings(
+            config.proxy_url.as_ref(),
+            &config.no_proxy,
+            config.proxy_from_environment,
+            &config.proxy_connect_header,
+        ),
     })
 }
 

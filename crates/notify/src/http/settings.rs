@@ -139,13 +139,32 @@ pub struct HttpHeader {
     pub files: Vec<PathBuf>,
 }
 
-/// `http_config`. At most one of `basic_auth` and `authorization` is set
+/// `oauth2` with the client-credentials grant: a token is fetched from
+/// `token_url` (through its own `tls` and `proxy`) and sent as
+/// `Authorization: <token_type> <access_token>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OAuth2Settings {
+    pub client_id: String,
+    /// `client_secret` / `client_secret_file` (re-read on every request; a
+    /// changed secret discards the cached token).
+    pub client_secret: Secret,
+    /// Sent space-separated as `scope` when not empty.
+    pub scopes: Vec<String>,
+    pub token_url: String,
+    /// Extra form parameters of the token request, in key order.
+    pub endpoint_params: Vec<(String, String)>,
+    pub tls: TlsSettings,
+    pub proxy: ProxySettings,
+}
+
+/// `http_config`. At most one of `basic_auth`, `authorization` and `oauth2` is set
 /// (the configuration layer rejects both; if both arrive, `basic_auth` wins,
 /// as upstream's round-tripper order makes it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpClientSettings {
     pub basic_auth: Option<BasicAuth>,
     pub authorization: Option<Authorization>,
+    pub oauth2: Option<OAuth2Settings>,
     pub tls: TlsSettings,
     pub proxy: ProxySettings,
     /// Follow up to 10 redirects (Go's default); otherwise a 3xx answer is
@@ -162,6 +181,7 @@ impl Default for HttpClientSettings {
         HttpClientSettings {
             basic_auth: None,
             authorization: None,
+            oauth2: None,
             tls: TlsSettings::default(),
             proxy: ProxySettings::default(),
             follow_redirects: true,

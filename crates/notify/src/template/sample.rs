@@ -135,6 +135,7 @@ pub fn preview_data(
             timeout: std::time::Duration::from_secs(300),
         },
         notification_reason: "first notification".to_owned(),
+        receiver_data: Default::default(),
     };
     TemplateData::new(&ctx, alerts, external_url, now)
 }

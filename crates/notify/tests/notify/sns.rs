@@ -143,16 +143,3 @@ async fn template_errors_name_the_field() {
     );
     assert!(server.requests().is_empty());
 }
-
-#[test]
-fn profiles_and_roles_are_refused() {
-    for setting in ["profile: prod", "role_arn: arn:aws:iam::1:role/x"] {
-        let r = receiver(&format!(
-            "sns_configs:\n- topic_arn: t\n  sigv4:\n    region: eu-west-1\n    {setting}\n"
-        ));
-        let err = SnsNotifier::new(&r.sns_configs[0], 0, templates(), &env())
-            .err()
-            .expect("refused");
-        assert!(err.to_string().ends_with("is not supported"), "{err}");
-    }
-}

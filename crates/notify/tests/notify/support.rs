@@ -282,5 +282,6 @@ pub fn context(receiver: &str, group_labels: &[(&str, &str)], reason: &str) -> N
             timeout: Duration::from_secs(300),
         },
         notification_reason: reason.to_owned(),
+        receiver_data: Default::default(),
     }
 }

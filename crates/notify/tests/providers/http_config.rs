@@ -4,8 +4,8 @@
 
 use tocsin_notify::BuildError;
 use tocsin_notify::http::{
-    Authorization, BasicAuth, HttpClientSettings, HttpHeader, ProxySettings, Secret, TlsSettings,
-    TlsVersion,
+    Authorization, BasicAuth, HttpClientSettings, HttpHeader, OAuth2Settings, ProxySettings,
+    Secret, TlsSettings, TlsVersion,
 };
 
 use crate::support::receiver;
@@ -57,6 +57,7 @@ fn every_field_is_mapped() {
                 password: Secret::File("/etc/pw".into()),
             }),
             authorization: None,
+            oauth2: None,
             tls: TlsSettings {
                 ca: Some(Secret::Inline("-----BEGIN CERTIFICATE-----".into())),
                 cert: Some(Secret::File("/etc/cert.pem".into())),
@@ -110,10 +111,39 @@ fn bearer_tokens_become_authorization() {
 }
 
 #[test]
-fn oauth2_is_refused() {
+fn oauth2_client_credentials_are_mapped() {
+    let got = settings(
+        "      oauth2:\n        client_id: id\n        client_secret_file: /etc/secret\n        scopes: [a, b]\n        token_url: http://t/token\n        endpoint_params:\n          audience: x\n        proxy_url: http://proxy:3128\n        tls_config:\n          server_name: t.example\n",
+    )
+    .expect("settings");
+    assert_eq!(
+        got.oauth2,
+        Some(OAuth2Settings {
+            client_id: "id".into(),
+            client_secret: Secret::File("/etc/secret".into()),
+            scopes: vec!["a".into(), "b".into()],
+            token_url: "http://t/token".into(),
+            endpoint_params: vec![("audience".into(), "x".into())],
+            tls: TlsSettings {
+                server_name: Some("t.example".into()),
+                ..TlsSettings::default()
+            },
+            proxy: ProxySettings {
+                proxy_url: Some("http://proxy:3128".into()),
+                ..ProxySettings::default()
+            },
+        })
+    );
+}
+
+#[test]
+fn oauth2_secret_references_are_refused() {
     let err = settings(
-        "      oauth2:\n        client_id: id\n        client_secret: s\n        token_url: http://t/\n",
+        "      oauth2:\n        client_id: id\n        client_secret_ref: vault\n        token_url: http://t/\n",
     )
     .unwrap_err();
-    assert_eq!(err.to_string(), "http_config.oauth2 is not supported");
+    assert_eq!(
+        err.to_string(),
+        "http_config oauth2.client_secret_ref is not supported"
+    );
 }

@@ -7,6 +7,7 @@
 mod differential;
 mod email;
 mod http_config;
+mod oauth2;
 mod opsgenie;
 mod pagerduty;
 mod slack;

@@ -1,21 +1,30 @@
 //! Slack against a stub: exact bodies with every field configured, the
 //! default templates, bot-token requests, title truncation, answer
 //! classification (`ok`, `{"ok":false,"error":"invalid_token"}`, statuses)
-//! and `api_url_file`.
+//! and `api_url_file`; `update_message` posting once, then editing that
+//! message through `chat.update` with the stored `ts` and channel.
 
 use std::time::Duration;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError, ReceiverData};
+use tocsin_config::notifiers::SlackConfig;
 use tocsin_notify::preview::{Preview, Rendered};
 use tocsin_notify::slack::SlackNotifier;
 
 use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
 
-fn notifier(global: &str, config: &str) -> SlackNotifier {
+fn slack_config(global: &str, config: &str) -> SlackConfig {
     let receiver = receiver(global, &format!("- name: team\n  slack_configs:\n{config}"));
-    let slack = receiver.slack_configs.first().expect("slack config");
-    SlackNotifier::new(slack, 0, templates(), &env()).expect("notifier")
+    receiver
+        .slack_configs
+        .first()
+        .expect("slack config")
+        .clone()
+}
+
+fn notifier(global: &str, config: &str) -> SlackNotifier {
+    SlackNotifier::new(&slack_config(global, config), 0, templates(), &env()).expect("notifier")
 }
 
 async fn send(n: &SlackNotifier, alerts: &[Alert]) -> Result<(), NotifyError> {
@@ -298,4 +307,124 @@ async fn a_failing_template_fails_the_notification_and_sends_nothing() {
     );
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(stub.requests().is_empty(), "nothing may be posted");
+}
+
+/// A Web API stand-in: every method answers with where the message is, as
+/// `chat.postMessage` and `chat.update` do.
+async fn web_api() -> StubServer {
+    StubServer::start(|_| {
+        Reply::json(
+            200,
+            r#"{"ok":true,"channel":"C024BE91L","ts":"1503435956.000247","message":{}}"#,
+        )
+    })
+    .await
+}
+
+/// A bot-token Slack integration with `update_message: true` against
+/// `stub`. The configuration check only accepts Slack's own
+/// `chat.postMessage` URL with update_message, so the flag is set after it.
+fn updating_notifier(stub: &StubServer) -> SlackNotifier {
+    let mut config = slack_config(
+        &format!("  slack_app_url: {}\n", stub.url("/api/chat.postMessage")),
+        "  - app_token: xoxb-123\n    channel: '#ops'\n    send_resolved: true\n",
+    );
+    config.update_message = true;
+    SlackNotifier::new(&config, 0, templates(), &env()).expect("notifier")
+}
+
+#[tokio::test]
+async fn update_message_posts_once_then_edits_that_message() {
+    let stub = web_api().await;
+    let n = updating_notifier(&stub);
+
+    // First notification of the group: no receiver data yet.
+    let first = context(&[("alertname", "Test")]);
+    n.notify(&first, &[test_alert()]).await.expect("posted");
+    assert_eq!(
+        first.receiver_data.get_str("threadTs").as_deref(),
+        Some("1503435956.000247")
+    );
+    assert_eq!(
+        first.receiver_data.get_str("channelId").as_deref(),
+        Some("C024BE91L")
+    );
+
+    // The next notification carries what the first one left (the pipeline
+    // takes it from the notification log).
+    let mut second = context(&[("alertname", "Test")]);
+    second.receiver_data = ReceiverData::new(first.receiver_data.snapshot());
+    let gone = resolved(&[("alertname", "Test"), ("severity", "critical")], &[]);
+    n.notify(&second, &[test_alert(), gone])
+        .await
+        .expect("updated");
+
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests[0].uri, "/api/chat.postMessage");
+    let posted = requests[0].json();
+    assert_eq!(posted["channel"], "#ops");
+    assert!(posted.get("ts").is_none(), "a new message has no ts");
+
+    assert_eq!(requests[1].uri, "/api/chat.update");
+    assert_eq!(requests[1].header("authorization"), Some("Bearer xoxb-123"));
+    let update = requests[1].json();
+    assert_eq!(update["channel"], "C024BE91L");
+    assert_eq!(update["ts"], "1503435956.000247");
+    // The whole message is sent again, rendered for the new state.
+    assert_eq!(
+        posted["attachments"][0]["title"],
+        "[FIRING:1] Test (critical a)"
+    );
+    assert_eq!(
+        update["attachments"][0]["title"],
+        "[FIRING:1] Test (critical)"
+    );
+    // Upstream's field order: `ts` right after `channel`.
+    assert!(
+        requests[1]
+            .body_str()
+            .starts_with(r#"{"channel":"C024BE91L","ts":"1503435956.000247","#),
+        "{}",
+        requests[1].body_str()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_update_names_the_stored_channel_and_keeps_the_data() {
+    let stub =
+        StubServer::start(|_| Reply::json(200, r#"{"ok":false,"error":"message_not_found"}"#))
+            .await;
+    let n = updating_notifier(&stub);
+    let ctx = context(&[("alertname", "Test")]);
+    ctx.receiver_data.set_str("threadTs", "1.5");
+    ctx.receiver_data.set_str("channelId", "C9");
+    let err = n.notify(&ctx, &[test_alert()]).await.unwrap_err();
+    assert_eq!(
+        err.message,
+        r#"channel "C9": error response from Slack: message_not_found"#
+    );
+    assert!(!err.retry);
+    assert_eq!(stub.single_request().uri, "/api/chat.update");
+    assert_eq!(
+        ctx.receiver_data.get_str("threadTs").as_deref(),
+        Some("1.5")
+    );
+}
+
+#[tokio::test]
+async fn without_update_message_nothing_is_stored_or_updated() {
+    let stub = web_api().await;
+    let n = notifier(
+        &format!("  slack_app_url: {}\n", stub.url("/api/chat.postMessage")),
+        "  - app_token: xoxb-123\n",
+    );
+    let ctx = context(&[("alertname", "Test")]);
+    n.notify(&ctx, &[test_alert()]).await.expect("posted");
+    assert_eq!(ctx.receiver_data.snapshot(), Default::default());
+    ctx.receiver_data.set_str("threadTs", "1.5");
+    ctx.receiver_data.set_str("channelId", "C9");
+    n.notify(&ctx, &[test_alert()]).await.expect("posted");
+    let uris: Vec<String> = stub.requests().into_iter().map(|r| r.uri).collect();
+    assert_eq!(uris, ["/api/chat.postMessage", "/api/chat.postMessage"]);
 }

@@ -301,6 +301,7 @@ pub fn context(group_labels: &[(&str, &str)]) -> NotifyContext {
             timeout: Duration::from_secs(300),
         },
         notification_reason: "first notification".to_owned(),
+        receiver_data: Default::default(),
     }
 }
 

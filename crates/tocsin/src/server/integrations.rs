@@ -196,6 +196,7 @@ mod tests {
                 timeout: Duration::from_secs(10),
             },
             notification_reason: "first notification".into(),
+            receiver_data: Default::default(),
         }
     }
 

@@ -47,6 +47,7 @@ impl RouteLabelRenderer for TemplateRouteLabels {
                 timeout: Duration::ZERO,
             },
             notification_reason: "unknown".to_owned(),
+            receiver_data: Default::default(),
         };
         let data = TemplateData::new(&ctx, alerts, &self.external_url, now);
         let renderer = self.templates.route_label_renderer(&data);

@@ -240,6 +240,7 @@ impl Routing {
                 "all alerts resolved"
             }
             .to_owned(),
+            receiver_data: Default::default(),
         };
         Notification { ctx, alerts }
     }
