@@ -93,41 +93,62 @@ async fn webhook_body_matches_alertmanager_025() {
         ),
     )
     .expect("config");
-    let port = free_port();
-    let child = Command::new(&binary)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alertmanager");
-    let _upstream = Upstream(child);
-
     // This test's own API client uses reqwest's defaults, which need a
     // process-wide crypto provider (tocsin's clients bring their own).
     let _ = rustls::crypto::ring::default_provider().install_default();
     let api = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while api
-        .get(format!("{base}/-/ready"))
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .ok()
-        != Some(200)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "alertmanager did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // A free port can be taken by a test running in parallel before
+    // Alertmanager binds it; then start again on another one. It counts as
+    // started only once *its* API answers with its own version.
+    let (_upstream, base) = {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = free_port();
+            let mut child = Command::new(&binary)
+                .arg(format!("--config.file={}", config.display()))
+                .arg(format!(
+                    "--storage.path={}",
+                    dir.path().join(format!("data{attempt}")).display()
+                ))
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .arg("--cluster.listen-address=")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start alertmanager");
+            let base = format!("http://127.0.0.1:{port}");
+            let started = Instant::now();
+            let mut ours = false;
+            while started.elapsed() < Duration::from_secs(15) {
+                if child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                let version = match api.get(format!("{base}/api/v2/status")).send().await {
+                    Ok(r) => r
+                        .bytes()
+                        .await
+                        .ok()
+                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()),
+                    Err(_) => None,
+                };
+                if version.is_some_and(|v| {
+                    v["versionInfo"]["version"]
+                        .as_str()
+                        .is_some_and(|v| v.starts_with("0.2"))
+                }) {
+                    ours = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let upstream = Upstream(child);
+            if ours {
+                break (upstream, base);
+            }
+            assert!(attempt < 3, "alertmanager did not become ready");
+        }
+    };
 
     let now = Timestamp::now();
     let ago = |secs: i64| {

@@ -203,7 +203,7 @@ mod tests {
     #[tokio::test]
     async fn every_entry_gets_a_notifier_and_unsupported_ones_fail_clearly() {
         let r = receiver(
-            "- name: r\n  webhook_configs:\n  - url: 'http://127.0.0.1:9/a'\n  - url: 'http://127.0.0.1:9/b'\n    send_resolved: false\n    http_config: {oauth2: {client_id: a, client_secret: b, token_url: 'http://t/'}}\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#x'\n",
+            "- name: r\n  webhook_configs:\n  - url: 'http://127.0.0.1:9/a'\n  - url: 'http://127.0.0.1:9/b'\n    send_resolved: false\n    http_config: {oauth2: {client_id: a, client_secret_ref: b, token_url: 'http://t/'}}\n  slack_configs:\n  - api_url: 'http://127.0.0.1:9/'\n    channel: '#x'\n",
         );
         let templates = Arc::new(Templates::builtin());
         let built = build(&r, &templates, &IntegrationEnv::new("http://am")).unwrap();
