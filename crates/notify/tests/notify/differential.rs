@@ -5,9 +5,7 @@
 //! ours (also with `max_alerts: 1`). Skipped, with a message, when no Alertmanager binary is found
 //! (`TOCSIN_ALERTMANAGER_BIN`, `alertmanager` or `prometheus-alertmanager`).
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -19,6 +17,7 @@ use tocsin_notify::http::HttpClientSettings;
 use tocsin_notify::{IntegrationEnv, WebhookNotifier, WebhookSettings, WebhookUrl};
 
 use crate::support::{Recorded, TestServer, context, labels};
+use crate::upstream;
 
 fn find_alertmanager() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TOCSIN_ALERTMANAGER_BIN") {
@@ -33,24 +32,6 @@ fn find_alertmanager() -> Option<PathBuf> {
             ]
         })
         .find(|candidate| candidate.is_file())
-}
-
-/// Kills the Alertmanager this test started.
-struct Upstream(Child);
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 fn string_map(value: &serde_json::Value) -> Vec<(String, String)> {
@@ -93,62 +74,9 @@ async fn webhook_body_matches_alertmanager_025() {
         ),
     )
     .expect("config");
-    // This test's own API client uses reqwest's defaults, which need a
-    // process-wide crypto provider (tocsin's clients bring their own).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let upstream = upstream::start(&binary, &config, dir.path(), &[]).await;
     let api = reqwest::Client::new();
-    // A free port can be taken by a test running in parallel before
-    // Alertmanager binds it; then start again on another one. It counts as
-    // started only once *its* API answers with its own version.
-    let (_upstream, base) = {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let port = free_port();
-            let mut child = Command::new(&binary)
-                .arg(format!("--config.file={}", config.display()))
-                .arg(format!(
-                    "--storage.path={}",
-                    dir.path().join(format!("data{attempt}")).display()
-                ))
-                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--cluster.listen-address=")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start alertmanager");
-            let base = format!("http://127.0.0.1:{port}");
-            let started = Instant::now();
-            let mut ours = false;
-            while started.elapsed() < Duration::from_secs(15) {
-                if child.try_wait().ok().flatten().is_some() {
-                    break;
-                }
-                let version = match api.get(format!("{base}/api/v2/status")).send().await {
-                    Ok(r) => r
-                        .bytes()
-                        .await
-                        .ok()
-                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()),
-                    Err(_) => None,
-                };
-                if version.is_some_and(|v| {
-                    v["versionInfo"]["version"]
-                        .as_str()
-                        .is_some_and(|v| v.starts_with("0.2"))
-                }) {
-                    ours = true;
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            let upstream = Upstream(child);
-            if ours {
-                break (upstream, base);
-            }
-            assert!(attempt < 3, "alertmanager did not become ready");
-        }
-    };
+    let base = upstream.base.clone();
 
     let now = Timestamp::now();
     let ago = |secs: i64| {

@@ -20,9 +20,7 @@
 //! `alertmanager`, `prometheus-alertmanager`).
 
 use std::convert::Infallible;
-use std::net::TcpListener as StdTcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -53,6 +51,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::support::{Recorded, Reply, TestServer, context};
+use crate::upstream;
 
 const EXTERNAL_URL: &str = "http://am.example:9093";
 const RECEIVER: &str = "diff.team";
@@ -70,24 +69,6 @@ fn find_alertmanager() -> Option<PathBuf> {
             ]
         })
         .find(|candidate| candidate.is_file())
-}
-
-/// Kills the Alertmanager this test started.
-struct Upstream(Child);
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    StdTcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -475,40 +456,15 @@ async fn requests_match_alertmanager_025() {
         ),
     )
     .expect("config");
-    let port = free_port();
-    let child = Command::new(&binary)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg(format!("--web.external-url={EXTERNAL_URL}"))
-        .arg("--cluster.listen-address=")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alertmanager");
-    let _upstream = Upstream(child);
-
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let upstream = upstream::start(
+        &binary,
+        &config,
+        dir.path(),
+        &[format!("--web.external-url={EXTERNAL_URL}")],
+    )
+    .await;
     let api = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while api
-        .get(format!("{base}/-/ready"))
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .ok()
-        != Some(200)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "alertmanager did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let base = upstream.base.clone();
 
     let now = Timestamp::now();
     let ago = |secs: i64| now - jiff::SignedDuration::from_secs(secs);

@@ -4,6 +4,9 @@
 //! the chat, paging and cloud integrations against stand-in providers.
 
 mod chat_integrations;
+#[path = "../common/upstream.rs"]
+mod upstream;
+
 mod differential;
 mod differential_integrations;
 mod discord;

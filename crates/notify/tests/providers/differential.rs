@@ -19,9 +19,7 @@
 //! Skipped, with a message, when no Alertmanager binary is found
 //! (`TOCSIN_ALERTMANAGER_BIN`, `alertmanager` or `prometheus-alertmanager`).
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -38,6 +36,7 @@ use tocsin_notify::victorops::VictorOpsNotifier;
 
 use crate::smtp_server::{Session, SmtpOptions, SmtpServer};
 use crate::support::{Recorded, Reply, StubServer, context, qp_decode, templates};
+use crate::upstream;
 
 fn find_alertmanager() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TOCSIN_ALERTMANAGER_BIN") {
@@ -52,24 +51,6 @@ fn find_alertmanager() -> Option<PathBuf> {
             ]
         })
         .find(|candidate| candidate.is_file())
-}
-
-/// Kills the Alertmanager this test started.
-struct Upstream(Child);
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 /// The receiver under test, pointing at `http` (a base URL) and an SMTP
@@ -331,39 +312,9 @@ async fn requests_match_alertmanager_025() {
         ),
     )
     .expect("config");
-    let port = free_port();
-    let child = Command::new(&binary)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alertmanager");
-    let _upstream = Upstream(child);
-
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let upstream = upstream::start(&binary, &config, dir.path(), &[]).await;
     let api = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while api
-        .get(format!("{base}/-/ready"))
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .ok()
-        != Some(200)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "alertmanager did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let base = upstream.base.clone();
 
     let now = Timestamp::now();
     let starts = now - jiff::SignedDuration::from_secs(60);

@@ -4,6 +4,9 @@
 //! `http_config` mapping, and the differential test against the real
 //! Alertmanager 0.25.
 
+#[path = "../common/upstream.rs"]
+mod upstream;
+
 mod differential;
 mod email;
 mod http_config;
