@@ -377,10 +377,7 @@ impl V2 {
             return None;
         }
         let status = statuses.get(self.core.as_ref(), fingerprint, &alert.labels);
-        let state_ok = f.active || status.state != crate::backend::AlertState::Active;
-        let silenced_ok = f.silenced || status.silenced_by.is_empty();
-        let inhibited_ok = f.inhibited || status.inhibited_by.is_empty();
-        (state_ok && silenced_ok && inhibited_ok).then_some(status)
+        status_passes(f, &status).then_some(status)
     }
 
     async fn get_alerts(&self, query: &Query) -> Response {
@@ -398,33 +395,31 @@ impl V2 {
             self.core.receivers()
         };
         let now = self.core.now();
-        let mut statuses = StatusCache::new(self.core.as_ref());
-        let mut kept: Vec<(RoutedAlert, AlertStatus)> = Vec::with_capacity(alerts.len());
-        for routed in alerts {
-            if let Some(re) = &filters.receiver
-                && !routed.receivers.iter().any(|r| re.is_match(r))
-            {
-                continue;
-            }
-            if !filters.receiver_matchers.is_empty()
-                && !receivers_match_labels(
-                    &routed.receivers,
-                    &filters.receiver_matchers,
-                    &configured,
-                )
-            {
-                continue;
-            }
-            if let Some(status) = self.keep_alert(
-                &filters,
-                &routed.alert,
-                routed.fingerprint,
-                now,
-                &mut statuses,
-            ) {
-                kept.push((routed, status));
-            }
-        }
+        // The cheap filters first, then the status of what is left, which
+        // is predicted per alert (silences, inhibition) on every core.
+        let candidates: Vec<RoutedAlert> = alerts
+            .into_iter()
+            .filter(|routed| {
+                filters
+                    .receiver
+                    .as_ref()
+                    .is_none_or(|re| routed.receivers.iter().any(|r| re.is_match(r)))
+                    && (filters.receiver_matchers.is_empty()
+                        || receivers_match_labels(
+                            &routed.receivers,
+                            &filters.receiver_matchers,
+                            &configured,
+                        ))
+                    && routed.alert.ends_at.instant >= now
+                    && matches_filter(&filters.matchers, &routed.alert.labels)
+            })
+            .collect();
+        let statuses = predict_statuses(self.core.as_ref(), &candidates);
+        let mut kept: Vec<(RoutedAlert, AlertStatus)> = candidates
+            .into_iter()
+            .zip(statuses)
+            .filter(|(_, status)| status_passes(&filters, status))
+            .collect();
         // Fingerprints print as 16 hex digits: numeric order is the order
         // of their text.
         kept.sort_by_key(|(routed, _)| routed.fingerprint);
@@ -748,6 +743,58 @@ struct AlertFilters {
     active: bool,
     silenced: bool,
     inhibited: bool,
+}
+
+/// Whether an alert with `status` passes the `active` / `silenced` /
+/// `inhibited` query flags.
+fn status_passes(f: &AlertFilters, status: &AlertStatus) -> bool {
+    let state_ok = f.active || status.state != crate::backend::AlertState::Active;
+    let silenced_ok = f.silenced || status.silenced_by.is_empty();
+    let inhibited_ok = f.inhibited || status.inhibited_by.is_empty();
+    state_ok && silenced_ok && inhibited_ok
+}
+
+/// The predicted status of every alert of a listing, in order. Every alert
+/// is distinct, so nothing is cached; the work is split across the
+/// machine's cores (at most four threads), since with tens of thousands of
+/// silences it is the listing's largest cost after writing the JSON.
+fn predict_statuses(core: &dyn AlertmanagerCore, alerts: &[RoutedAlert]) -> Vec<AlertStatus> {
+    if core.all_statuses_active() {
+        return alerts
+            .iter()
+            .map(|_| AlertStatus {
+                state: crate::backend::AlertState::Active,
+                silenced_by: Vec::new(),
+                inhibited_by: Vec::new(),
+            })
+            .collect();
+    }
+    const MIN_PER_THREAD: usize = 2_048;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(alerts.len() / MIN_PER_THREAD)
+        .max(1);
+    let chunk = alerts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = alerts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|routed| core.alert_status(&routed.alert.labels))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Predicted statuses within one request: the same labels always get the
