@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::CheckConfig { files }) => commands::check_config::run(&files),
         Some(Command::Config(args)) => match args.command {
-            ConfigCommand::Routes(routes) => commands::routes::run(routes),
+            ConfigCommand::Routes(routes) => commands::routes::run(&cli.client, routes),
         },
         Some(Command::Alertmanager(args)) => commands::alertmanager::run(*args),
         Some(Command::Inspect(args)) => commands::inspect::run(args),

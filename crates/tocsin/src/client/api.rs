@@ -108,6 +108,12 @@ const GET_SILENCES: Operation = Operation {
         (500, "getSilencesInternalServerError", true),
     ],
 };
+const GET_STATUS: Operation = Operation {
+    method: "GET",
+    path: "/status",
+    operation: "getStatus",
+    errors: &[],
+};
 const GET_SILENCE: Operation = Operation {
     method: "GET",
     path: "/silence/{silenceID}",
@@ -405,6 +411,31 @@ impl ApiClient {
             None => Ok(None),
             Some(value) => models::decode_gettable_silences(&value).map_err(ApiError::Body),
         }
+    }
+
+    /// `config.original` of `GET /api/v2/status`: the running server's
+    /// configuration as it renders it (what amtool's `config routes` reads
+    /// when given `--alertmanager.url`).
+    pub async fn get_config_original(&self, deadline: Instant) -> Result<String, ApiError> {
+        let status = self
+            .call(&GET_STATUS, "/status", &[], None, deadline)
+            .await?;
+        let field = |v: &Value, name: &str| match v {
+            Value::Object(fields) => fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+            _ => None,
+        };
+        status
+            .and_then(|v| field(&v, "config"))
+            .and_then(|c| field(&c, "original"))
+            .and_then(|o| match o {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .ok_or_else(|| ApiError::Body("status has no config.original".to_owned()))
     }
 
     pub async fn get_silence(

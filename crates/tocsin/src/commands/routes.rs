@@ -11,15 +11,18 @@ use tocsin_model::LabelSet;
 use tocsin_model::matcher::{MatchType, ParseMode, parse_matcher};
 
 use crate::cli::{RoutesArgs, RoutesCommand, RoutesTestArgs};
+use crate::client::session::Prepared;
+use crate::client::{ClientFlags, Failure};
 use crate::treeprint::{self, Node};
 
-pub fn run(args: RoutesArgs) -> anyhow::Result<ExitCode> {
-    let Some(path) = args.config_file.as_deref() else {
-        bail!(
-            "--config.file is required (reading the configuration of a running server is not supported yet)"
-        );
+/// `client` holds the global `--alertmanager.url` (and its HTTP settings):
+/// without `--config.file`, the configuration of that running server is
+/// used, as amtool does.
+pub fn run(client: &ClientFlags, args: RoutesArgs) -> anyhow::Result<ExitCode> {
+    let tree = match args.config_file.as_deref() {
+        Some(path) => load_tree(path)?,
+        None => remote_tree(client)?,
     };
-    let tree = load_tree(path)?;
     match args.command {
         None | Some(RoutesCommand::Show) => {
             print!(
@@ -33,7 +36,32 @@ pub fn run(args: RoutesArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn load_tree(path: &Path) -> anyhow::Result<RouteTree> {
-    match tocsin_config::load_file(path) {
+    tree_from(tocsin_config::load_file(path))
+}
+
+/// The routing tree of the Alertmanager at `--alertmanager.url` (its
+/// `GET /api/v2/status` `config.original`).
+fn remote_tree(client: &ClientFlags) -> anyhow::Result<RouteTree> {
+    let failure = |f: Failure| match f {
+        Failure::Fatal(m) | Failure::Error(m) => anyhow!("{m}"),
+    };
+    let session = Prepared::new(client, &ClientFlags::default())
+        .and_then(Prepared::connect)
+        .map_err(failure)?;
+    let api = session.api().map_err(failure)?;
+    let text = session
+        .block_on(api.get_config_original(session.deadline()))
+        .map_err(|e| anyhow!("{e}"))?;
+    tree_from(tocsin_config::load_str(
+        &text,
+        "alertmanager.yml (from --alertmanager.url)",
+    ))
+}
+
+fn tree_from(
+    result: Result<tocsin_config::Loaded, tocsin_config::LoadFailure>,
+) -> anyhow::Result<RouteTree> {
+    match result {
         Ok(loaded) => {
             for warning in &loaded.warnings {
                 eprintln!("{warning}");
