@@ -18,11 +18,8 @@ use crate::env::IntegrationEnv;
 use crate::field_template::FieldRenderer;
 use crate::gojson::{self, GoJson, JsonError, ObjectWriter};
 use crate::http::HttpClient;
-use crate::outgoing::{
-    HttpRequest, SECRET_MASK, client_for, final_error, read_trimmed, transport_error,
-};
+use crate::outgoing::{HttpRequest, SECRET_MASK, client_for, final_error, read_trimmed};
 use crate::preview::{Preview, Rendered};
-use crate::retry::Retrier;
 use crate::template::Templates;
 
 const COLOR_RED: &str = "8C1A1A";
@@ -109,11 +106,7 @@ impl MsTeamsNotifier {
 
     async fn send(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<(), NotifyError> {
         let request = self.request(ctx, alerts)?;
-        let response = request
-            .send(&self.client, None)
-            .await
-            .map_err(|e| transport_error(&e))?;
-        Retrier::default().check(response.status, &response.body)
+        request.send_checked(&self.client).await
     }
 }
 

@@ -87,6 +87,18 @@ impl HttpRequest {
             })
             .await
     }
+
+    /// Sends the request through `client` without a per-request timeout
+    /// and judges the answer as upstream's plain `Retrier` does (2xx ok,
+    /// 5xx retried, other statuses final): the whole exchange of every
+    /// integration that needs nothing more.
+    pub async fn send_checked(&self, client: &HttpClient) -> Result<(), NotifyError> {
+        let response = self
+            .send(client, None)
+            .await
+            .map_err(|e| transport_error(&e))?;
+        crate::retry::Retrier::default().check(response.status, &response.body)
+    }
 }
 
 /// No HTTP answer (connection refused, TLS failure, timeout): upstream

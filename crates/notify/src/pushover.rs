@@ -20,11 +20,8 @@ use crate::data::TemplateData;
 use crate::env::IntegrationEnv;
 use crate::field_template::FieldRenderer;
 use crate::http::{HttpClient, Method};
-use crate::outgoing::{
-    HttpRequest, SECRET_MASK, client_for, final_error, read_raw, transport_error,
-};
+use crate::outgoing::{HttpRequest, SECRET_MASK, client_for, final_error, read_raw};
 use crate::preview::{Preview, Rendered};
-use crate::retry::Retrier;
 use crate::template::Templates;
 use crate::truncate::truncate_in_runes;
 use crate::urlenc::QueryValues;
@@ -163,11 +160,7 @@ impl PushoverNotifier {
     async fn send(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<(), NotifyError> {
         let request = self.request(ctx, alerts)?;
         tracing::debug!(incident = ctx.flush.group_key.as_str(), "Sending message");
-        let response = request
-            .send(&self.client, None)
-            .await
-            .map_err(|e| transport_error(&e))?;
-        Retrier::default().check(response.status, &response.body)
+        request.send_checked(&self.client).await
     }
 }
 

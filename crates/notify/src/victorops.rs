@@ -24,11 +24,10 @@ use crate::gojson;
 use crate::group_key;
 use crate::http::HttpClient;
 use crate::outgoing::{
-    HttpRequest, SECRET_MASK, client_for, final_error, read_trimmed, retry_error, transport_error,
+    HttpRequest, SECRET_MASK, client_for, final_error, read_trimmed, retry_error,
 };
 use crate::preview::{Preview, Rendered};
 use crate::provider_url::ProviderUrl;
-use crate::retry::Retrier;
 use crate::template::Templates;
 use crate::truncate::truncate_in_runes;
 
@@ -145,11 +144,7 @@ impl VictorOpsNotifier {
 
     async fn send(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<(), NotifyError> {
         let request = self.request(ctx, alerts)?;
-        let response = request
-            .send(&self.client, None)
-            .await
-            .map_err(|e| transport_error(&e))?;
-        Retrier::default().check(response.status, &response.body)
+        request.send_checked(&self.client).await
     }
 }
 

@@ -119,3 +119,45 @@ fn escapes_resolve_to_go_meaning() {
     assert!(!matches(r"[\x{D800}-\x{DFFF}]", "\u{fffd}"));
     assert!(matches(r"\Q(?i)\E", "(?i)"));
 }
+
+// `exact_matches`: the finite sets of strings an anchored regex matches.
+fn exact(p: &str) -> Option<Vec<String>> {
+    GoRegex::new_anchored(p).expect("valid").exact_matches(16)
+}
+
+#[test]
+fn finite_patterns_list_every_string_they_match() {
+    assert_eq!(
+        exact("svc1|svc1-canary"),
+        Some(vec!["svc1".into(), "svc1-canary".into()])
+    );
+    assert_eq!(
+        exact("host-[12]"),
+        Some(vec!["host-1".into(), "host-2".into()])
+    );
+    assert_eq!(exact("(?i)ab").map(|v| v.len()), Some(4));
+    assert_eq!(exact("a"), Some(vec!["a".into()]));
+}
+
+#[test]
+fn open_ended_or_large_patterns_are_not_listed() {
+    for p in [
+        ".*",
+        "a+",
+        "svc.+",
+        "[a-z]",
+        "a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q",
+    ] {
+        assert_eq!(exact(p), None, "{p}");
+    }
+    assert_eq!(GoRegex::new("a|b").expect("valid").exact_matches(16), None);
+}
+
+#[test]
+fn listed_strings_cover_every_match() {
+    let re = GoRegex::new_anchored("x(1|22|333)y?").expect("valid");
+    let listed = re.exact_matches(16).expect("finite");
+    for s in ["x1", "x22y", "x333", "x333y", "x4", "x1yy"] {
+        assert_eq!(re.is_match(s), listed.iter().any(|l| l == s), "{s}");
+    }
+}
