@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
+pub use tocsin_model::LabelView;
 use tocsin_model::goquote::go_quote;
 use tocsin_model::labels::is_valid_legacy_label_name;
 use tocsin_model::matcher::ParseMode;
@@ -469,29 +470,6 @@ impl Lifespan {
             starts_at,
             ends_at,
         }
-    }
-}
-
-/// Read access to a set of labels, whether a [`LabelSet`] or the store's
-/// packed form, so routing, grouping and sorting need not copy labels.
-pub trait LabelView {
-    /// The value of `name`, if present.
-    fn label(&self, name: &str) -> Option<&str>;
-    /// How many labels there are.
-    fn label_count(&self) -> usize;
-    /// All pairs, sorted by name.
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)>;
-}
-
-impl LabelView for LabelSet {
-    fn label(&self, name: &str) -> Option<&str> {
-        self.get(name)
-    }
-    fn label_count(&self) -> usize {
-        self.len()
-    }
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.iter()
     }
 }
 

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tocsin_model::LabelSet;
+use tocsin_model::{LabelSet, PackedLabelSet};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -35,7 +35,7 @@ use crate::alert::{Alert, label_set_order, notification_order};
 use crate::clock::Clock;
 use crate::flush::FlushHandler;
 use crate::route::{RouteNode, RouteTree};
-use crate::store::{AlertStore, FingerprintMap, PackedLabelSet, StoredAlert, Subscription};
+use crate::store::{AlertStore, FingerprintMap, StoredAlert, Subscription};
 
 use group::AggrGroup;
 
@@ -335,7 +335,7 @@ impl Shared {
             .checked_add(group_wait)
             .is_ok_and(|ready| ready < now);
         let first_flush = if old { created } else { created + group_wait };
-        let group_labels = PackedLabelSet::pack(node.group_label_pairs(&labels));
+        let group_labels = PackedLabelSet::from_sorted(node.group_label_pairs(&labels));
         let group = Arc::new(AggrGroup::new(node, group_labels, first_flush));
         group.insert(alert);
         tracing::debug!(aggr_group = %group.key(node), immediate = old, "aggregation group created");

@@ -21,9 +21,10 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 use tocsin_config::InhibitRule;
-use tocsin_model::{Fingerprint, LabelSet, Matchers};
+use tocsin_model::{Fingerprint, LabelView, Matchers};
 
-use crate::alert::Alert;
+use crate::alert::Time;
+use crate::store::StoredAlert;
 
 /// Mutes alerts according to inhibition rules.
 #[derive(Debug)]
@@ -82,8 +83,8 @@ fn later(a: Option<Timestamp>, b: Option<Timestamp>) -> bool {
 }
 
 /// The alert's end, `None` for Go's zero time (no end).
-fn end_of(alert: &Alert) -> Option<Timestamp> {
-    (!alert.ends_at.is_zero()).then_some(alert.ends_at.instant)
+fn end_of(ends_at: Time) -> Option<Timestamp> {
+    (!ends_at.is_zero()).then_some(ends_at.instant)
 }
 
 impl Tuple {
@@ -160,10 +161,10 @@ impl RuleSources {
 }
 
 impl Rule {
-    fn tuple_of(&self, labels: &LabelSet) -> Vec<String> {
+    fn tuple_of<L: LabelView>(&self, labels: &L) -> Vec<String> {
         self.equal
             .iter()
-            .map(|name| labels.value_or_empty(name).to_owned())
+            .map(|name| labels.label(name).unwrap_or_default().to_owned())
             .collect()
     }
 }
@@ -197,20 +198,30 @@ impl Inhibitor {
         self.sources.write().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether there are rules at all (without any, nothing is inhibited
+    /// and observing alerts is pointless).
+    pub fn has_rules(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
     /// Records a stored (new or updated) alert as a source of every rule
     /// whose source side it matches.
-    pub fn observe(&self, alert: &Alert) {
-        let fp = alert.labels.fingerprint();
-        let ends_at = end_of(alert);
+    pub fn observe(&self, alert: &StoredAlert) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let fp = alert.fingerprint();
+        let labels = alert.labels();
+        let ends_at = end_of(alert.ends_at());
         let mut sources = self.write();
         for (rule, rule_sources) in self.rules.iter().zip(sources.iter_mut()) {
-            if !rule.source.matches(&alert.labels) {
+            if !rule.source.matches(&labels) {
                 continue;
             }
             let source = Source {
-                tuple: rule.tuple_of(&alert.labels),
+                tuple: rule.tuple_of(&labels),
                 ends_at,
-                matches_target: rule.target.matches(&alert.labels),
+                matches_target: rule.target.matches(&labels),
             };
             rule_sources.observe(fp, source);
         }
@@ -218,7 +229,7 @@ impl Inhibitor {
 
     /// The fingerprint of the source alert inhibiting `labels` at `now`, if
     /// any (the first rule that inhibits wins).
-    pub fn inhibited_by(&self, labels: &LabelSet, now: Timestamp) -> Option<Fingerprint> {
+    pub fn inhibited_by<L: LabelView>(&self, labels: &L, now: Timestamp) -> Option<Fingerprint> {
         let sources = self.read();
         for (rule, rule_sources) in self.rules.iter().zip(sources.iter()) {
             if !rule.target.matches(labels) {

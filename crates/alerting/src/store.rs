@@ -37,8 +37,7 @@ use crate::alert::Alert;
 use crate::clock::Clock;
 
 pub(crate) use fingerprint_hash::{FingerprintMap, mix as mix_fingerprint};
-pub(crate) use packed::PackedLabelSet;
-pub use packed::{PackedLabels, StoredAlert};
+pub use packed::{AlertTimes, StoredAlert};
 pub use subscription::Subscription;
 
 use limit::AlertnameLimits;
@@ -123,15 +122,16 @@ impl AlertStore {
     /// is applied to the result. Everything stored is published to the
     /// subscribers. Never waits.
     pub fn put(&self, alerts: Vec<Alert>) -> PutReport {
+        self.put_packed(alerts.iter().map(StoredAlert::pack).collect())
+    }
+
+    /// [`AlertStore::put`] for alerts already in their stored form.
+    pub fn put_packed(&self, alerts: Vec<StoredAlert>) -> PutReport {
         let now = self.clock.now();
         let mut packed: Vec<(usize, StoredAlert)> = alerts
-            .iter()
-            .map(|alert| {
-                let stored = StoredAlert::pack(alert);
-                (shard_of(stored.fingerprint().0), stored)
-            })
+            .into_iter()
+            .map(|stored| (shard_of(stored.fingerprint().0), stored))
             .collect();
-        drop(alerts);
         // Stable: versions of one fingerprint keep their order.
         packed.sort_by_key(|(shard, _)| *shard);
 

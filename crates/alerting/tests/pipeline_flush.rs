@@ -22,6 +22,7 @@ use tocsin_alerting::pipeline::{
     GroupMarker, Pipeline, PipelineMetrics, PipelineParts, SuppressionReason, TimeIntervals,
 };
 use tocsin_alerting::silence::{Silence, SilenceMatcher, Silences, SilencesOptions};
+use tocsin_alerting::store::StoredAlert;
 use tocsin_config::InhibitRule;
 use tocsin_model::timeinterval::{TimeInterval, WeekdayRange};
 use tocsin_model::{LabelSet, MatchType, Matcher};
@@ -826,7 +827,7 @@ async fn inhibited_alerts_are_dropped() {
     let mut source = firing("b");
     source.labels.insert("alertname", "NodeDown");
     source.ends_at = Time::utc(h.clock.now() + Duration::from_secs(300));
-    h.inhibitor.observe(&source);
+    h.inhibitor.observe(&StoredAlert::pack(&source));
 
     h.flush(vec![firing("a"), firing("b")]).await.unwrap();
     assert_eq!(recorder.calls()[0].instances, ["a"]);

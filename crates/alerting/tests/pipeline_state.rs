@@ -12,6 +12,7 @@ use tocsin_alerting::inhibit::Inhibitor;
 use tocsin_alerting::silence::{
     Silence, SilenceError, SilenceMatcher, SilenceState, Silences, SilencesOptions, StateCounts,
 };
+use tocsin_alerting::store::StoredAlert;
 use tocsin_config::InhibitRule;
 use tocsin_model::matcher::ParseMode;
 use tocsin_model::{LabelSet, MatchType, Matcher};
@@ -585,7 +586,7 @@ fn inhibition_needs_equal_labels_and_treats_missing_as_empty() {
         ],
         later,
     );
-    inhibitor.observe(&source);
+    inhibitor.observe(&StoredAlert::pack(&source));
 
     // Missing `zone` on both sides counts as equal ("" == "").
     let target = labels(&[
@@ -635,7 +636,7 @@ fn no_self_inhibition_when_both_sides_match() {
         &[("alertname", "A"), ("team", "x"), ("instance", "1")],
         later,
     );
-    inhibitor.observe(&a);
+    inhibitor.observe(&StoredAlert::pack(&a));
     // T matches the source side too; S matches the target side: no inhibition.
     assert_eq!(
         inhibitor.inhibited_by(
@@ -653,10 +654,10 @@ fn no_self_inhibition_when_both_sides_match() {
     )]);
     let both_sides = source_alert(&[("alertname", "A"), ("severity", "critical")], later);
     let source_only = source_alert(&[("alertname", "A"), ("severity", "page")], later);
-    inhibitor.observe(&both_sides);
+    inhibitor.observe(&StoredAlert::pack(&both_sides));
     let t = labels(&[("alertname", "A"), ("severity", "critical"), ("x", "1")]);
     assert_eq!(inhibitor.inhibited_by(&t, now), None);
-    inhibitor.observe(&source_only);
+    inhibitor.observe(&StoredAlert::pack(&source_only));
     assert_eq!(
         inhibitor.inhibited_by(&t, now),
         Some(source_only.labels.fingerprint())
@@ -685,8 +686,8 @@ fn another_source_with_the_same_tuple_takes_over_when_the_latest_resolves() {
         &[("alertname", "Down"), ("dc", "1"), ("host", "b")],
         ts("2026-03-02T11:00:00Z"),
     );
-    inhibitor.observe(&long);
-    inhibitor.observe(&short);
+    inhibitor.observe(&StoredAlert::pack(&long));
+    inhibitor.observe(&StoredAlert::pack(&short));
     let target = labels(&[("alertname", "Slow"), ("dc", "1")]);
     assert_eq!(
         inhibitor.inhibited_by(&target, now),
@@ -696,7 +697,7 @@ fn another_source_with_the_same_tuple_takes_over_when_the_latest_resolves() {
     // The longer one resolves now (an update with an earlier end).
     let mut resolved_long = long.clone();
     resolved_long.ends_at = Time::utc(now);
-    inhibitor.observe(&resolved_long);
+    inhibitor.observe(&StoredAlert::pack(&resolved_long));
     assert_eq!(
         inhibitor.inhibited_by(&target, now),
         Some(short.labels.fingerprint())
@@ -725,7 +726,7 @@ fn first_matching_rule_wins_and_empty_rules_do_not_crash() {
         ),
     ]);
     let src = source_alert(&[("alertname", "Down")], later);
-    inhibitor.observe(&src);
+    inhibitor.observe(&StoredAlert::pack(&src));
     assert_eq!(
         inhibitor.inhibited_by(&labels(&[("alertname", "Slow")]), now),
         Some(src.labels.fingerprint())
@@ -745,7 +746,7 @@ fn first_matching_rule_wins_and_empty_rules_do_not_crash() {
     )]);
     let mut forever = src.clone();
     forever.ends_at = Time::ZERO;
-    endless.observe(&forever);
+    endless.observe(&StoredAlert::pack(&forever));
     assert!(
         endless
             .inhibited_by(

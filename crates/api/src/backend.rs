@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tocsin_model::{Fingerprint, LabelSet, MatchType};
+use tocsin_model::{Fingerprint, LabelSet, MatchType, PackedLabelSet, PackedLabels};
 
 pub use crate::strfmt::DateTime;
 
@@ -25,8 +25,8 @@ pub type CoreFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// `timeout = true`), removed empty-valued labels and validated it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alert {
-    pub labels: LabelSet,
-    pub annotations: LabelSet,
+    pub labels: PackedLabelSet,
+    pub annotations: PackedLabelSet,
     pub starts_at: DateTime,
     pub ends_at: DateTime,
     pub updated_at: DateTime,
@@ -238,7 +238,7 @@ pub trait AlertmanagerCore: Send + Sync + 'static {
 
     /// The status of an alert with these labels right now: inhibitor and
     /// silencer evaluated on a fresh marker, nothing recorded.
-    fn alert_status(&self, labels: &LabelSet) -> AlertStatus;
+    fn alert_status(&self, labels: PackedLabels<'_>) -> AlertStatus;
 
     /// `true` when [`AlertmanagerCore::alert_status`] is certain to answer
     /// `active` with no silences and no inhibitors for every label set right

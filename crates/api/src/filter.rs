@@ -6,16 +6,16 @@
 use std::cmp::Ordering;
 
 use jiff::Timestamp;
-use tocsin_model::{LabelSet, MatchType, Matcher};
+use tocsin_model::{LabelView, MatchType, Matcher};
 
 use crate::backend::{Alert, AlertGroup, Receiver, Silence};
 
 /// `matchFilterLabels`: every matcher must match, except that `=`/`=~`
 /// with an empty value pass when the label is absent, and `!=`/`!~` with an
 /// empty value pass when it is present.
-pub fn matches_filter(matchers: &[Matcher], labels: &LabelSet) -> bool {
+pub fn matches_filter<L: LabelView>(matchers: &[Matcher], labels: &L) -> bool {
     matchers.iter().all(|m| {
-        let value = labels.get(&m.name);
+        let value = labels.label(&m.name);
         let negative = matches!(m.kind, MatchType::NotEqual | MatchType::NotRegexp);
         if m.value.is_empty() && (negative == value.is_some()) {
             return true;
@@ -107,13 +107,13 @@ pub fn sort_silences(silences: &mut [(Silence, SilenceState)]) {
 /// Prometheus `LabelSet.Before` as an ordering: fewer labels first; then,
 /// walking the union of names in order, a set missing a name comes first,
 /// otherwise the smaller value.
-pub fn label_set_before(a: &LabelSet, b: &LabelSet) -> Ordering {
-    let by_len = a.len().cmp(&b.len());
+pub fn label_set_before<A: LabelView, B: LabelView>(a: &A, b: &B) -> Ordering {
+    let by_len = a.label_count().cmp(&b.label_count());
     if by_len != Ordering::Equal {
         return by_len;
     }
-    let mut ia = a.iter().peekable();
-    let mut ib = b.iter().peekable();
+    let mut ia = a.label_pairs().peekable();
+    let mut ib = b.label_pairs().peekable();
     loop {
         match (ia.peek(), ib.peek()) {
             (None, None) => return Ordering::Equal,
@@ -162,7 +162,7 @@ pub fn group_order(a: &AlertGroup, b: &AlertGroup) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tocsin_model::MatchType;
+    use tocsin_model::{LabelSet, MatchType};
 
     fn set(pairs: &[(&str, &str)]) -> LabelSet {
         pairs.iter().map(|(k, v)| (*k, *v)).collect()

@@ -15,6 +15,7 @@
 //! `allOf` compositions are marshalled with HTML escaping, plain ones
 //! without, and the API reproduces that per value.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use tocsin_model::goquote::go_quote;
@@ -100,6 +101,12 @@ impl<'a> Cursor<'a> {
     /// Skips whitespace, then reads a string if one comes next and is well
     /// formed.
     pub fn string(&mut self) -> Option<String> {
+        self.borrowed_string().map(Cow::into_owned)
+    }
+
+    /// [`Cursor::string`], borrowing from the input when the string has no
+    /// escapes and is valid UTF-8.
+    pub fn borrowed_string(&mut self) -> Option<Cow<'a, str>> {
         self.reader.skip_whitespace();
         if self.reader.peek() != Some(b'"') {
             return None;
@@ -136,7 +143,7 @@ fn invalid(c: u8, context: &str) -> SyntaxError {
     SyntaxError::Invalid(format!("invalid character {} {context}", quote_char(c)))
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
@@ -189,7 +196,7 @@ impl Reader<'_> {
                         continue 'value;
                     }
                 }
-                b'"' => Value::String(self.read_string()?),
+                b'"' => Value::String(self.read_string()?.into_owned()),
                 b't' => self.read_literal("true", Value::Bool(true))?,
                 b'f' => self.read_literal("false", Value::Bool(false))?,
                 b'n' => self.read_literal("null", Value::Null)?,
@@ -247,7 +254,7 @@ impl Reader<'_> {
 
     /// A key string followed by `:`.
     fn read_object_key(&mut self) -> Result<String, SyntaxError> {
-        let key = self.read_string()?;
+        let key = self.read_string()?.into_owned();
         let c = self.next_significant()?;
         if c != b':' {
             return Err(invalid(c, "after object key"));
@@ -316,11 +323,12 @@ impl Reader<'_> {
     }
 
     /// A string starting at the opening quote, decoded as Go's `unquote`.
-    fn read_string(&mut self) -> Result<String, SyntaxError> {
+    fn read_string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         self.pos += 1; // opening quote
-        // Most strings have no escapes: copy them in one go, and hand what
-        // comes after a backslash to the byte-by-byte loop below.
-        let rest = self.input.get(self.pos..).unwrap_or_default();
+        // Most strings have no escapes: borrow them, and hand what comes
+        // after a backslash to the byte-by-byte loop below.
+        let input: &'a [u8] = self.input;
+        let rest = input.get(self.pos..).unwrap_or_default();
         let plain = rest
             .iter()
             .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
@@ -329,8 +337,8 @@ impl Reader<'_> {
         if rest.get(plain) == Some(&b'"') {
             self.pos += plain + 1;
             return Ok(match std::str::from_utf8(prefix) {
-                Ok(valid) => valid.to_owned(),
-                Err(_) => sanitize_utf8(prefix.to_vec()),
+                Ok(valid) => Cow::Borrowed(valid),
+                Err(_) => Cow::Owned(sanitize_utf8(prefix.to_vec())),
             });
         }
         let mut out: Vec<u8> = Vec::with_capacity(plain + 16);
@@ -343,7 +351,7 @@ impl Reader<'_> {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(sanitize_utf8(out));
+                    return Ok(Cow::Owned(sanitize_utf8(out)));
                 }
                 b'\\' => {
                     self.pos += 1;

@@ -15,7 +15,7 @@ use jiff::{SignedDuration, Timestamp};
 use tocsin_model::goquote::go_quote;
 use tocsin_model::labels::is_valid_legacy_label_name;
 use tocsin_model::matcher::ParseMode;
-use tocsin_model::{Fingerprint, LabelSet, MatchType, Matcher};
+use tocsin_model::{Fingerprint, MatchType, Matcher, PackedLabelSet};
 
 use crate::backend::{
     Alert, AlertGroup, AlertStatus, AlertmanagerCore, NewSilence, RoutedAlert, SilenceError,
@@ -589,13 +589,8 @@ impl V2 {
             } else {
                 resolved.inc();
             }
-            let labels: LabelSet = p
-                .labels
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(_, v)| !v.is_empty())
-                .collect();
-            let annotations: LabelSet = p.annotations.unwrap_or_default().into_iter().collect();
+            let labels = p.labels.unwrap_or_default().without_empty_values();
+            let annotations = p.annotations.unwrap_or_default();
             let alert = Alert {
                 labels,
                 annotations,
@@ -782,7 +777,7 @@ fn predict_statuses(core: &dyn AlertmanagerCore, alerts: &[RoutedAlert]) -> Vec<
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|routed| core.alert_status(&routed.alert.labels))
+                        .map(|routed| core.alert_status(routed.alert.labels.view()))
                         .collect::<Vec<_>>()
                 })
             })
@@ -817,7 +812,7 @@ impl StatusCache {
         &mut self,
         core: &dyn AlertmanagerCore,
         fingerprint: Fingerprint,
-        labels: &LabelSet,
+        labels: &PackedLabelSet,
     ) -> AlertStatus {
         if self.all_active {
             return AlertStatus {
@@ -828,7 +823,7 @@ impl StatusCache {
         }
         self.known
             .entry(fingerprint)
-            .or_insert_with(|| core.alert_status(labels))
+            .or_insert_with(|| core.alert_status(labels.view()))
             .clone()
     }
 }
@@ -924,7 +919,7 @@ mod tests {
         let later = DateTime::utc(Timestamp::from_second(10).unwrap());
         let mut a = Alert {
             labels: [("a-b", "x")].into_iter().collect(),
-            annotations: LabelSet::new(),
+            annotations: PackedLabelSet::new(),
             starts_at: t,
             ends_at: later,
             updated_at: t,
@@ -936,7 +931,7 @@ mod tests {
             validate_alert(&a, true),
             Err("invalid label set: invalid name \"a-b\"".into())
         );
-        a.labels = LabelSet::new();
+        a.labels = PackedLabelSet::new();
         assert_eq!(
             validate_alert(&a, false),
             Err("at least one label pair required".into())

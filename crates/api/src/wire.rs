@@ -11,8 +11,10 @@
 //! (→ 422 with go-openapi error codes; only the first error is reported,
 //! as go-openapi does).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use tocsin_model::PackedLabelSet;
 use tocsin_model::goquote::go_quote;
 
 use crate::gojson::{self, Cursor, SyntaxError, Value, write_string, write_string_map};
@@ -40,8 +42,8 @@ pub enum BodyError {
 /// `None`, Go's zero time).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PostableAlert {
-    pub labels: Option<BTreeMap<String, String>>,
-    pub annotations: Option<BTreeMap<String, String>>,
+    pub labels: Option<PackedLabelSet>,
+    pub annotations: Option<PackedLabelSet>,
     pub starts_at: Option<DateTime>,
     pub ends_at: Option<DateTime>,
     pub generator_url: String,
@@ -202,8 +204,11 @@ fn decode_plain_alerts(body: &[u8]) -> Option<Vec<PostableAlert>> {
     if cursor.eat(b']') {
         return Some(alerts);
     }
+    // Label pairs of the object being read, borrowed from the body where
+    // possible; reused for every object.
+    let mut pairs = Vec::new();
     loop {
-        alerts.push(decode_plain_alert(&mut cursor)?);
+        alerts.push(decode_plain_alert(&mut cursor, &mut pairs)?);
         if cursor.eat(b']') {
             return Some(alerts);
         }
@@ -213,7 +218,12 @@ fn decode_plain_alerts(body: &[u8]) -> Option<Vec<PostableAlert>> {
     }
 }
 
-fn decode_plain_alert(cursor: &mut Cursor<'_>) -> Option<PostableAlert> {
+type BorrowedPairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+fn decode_plain_alert<'a>(
+    cursor: &mut Cursor<'a>,
+    pairs: &mut BorrowedPairs<'a>,
+) -> Option<PostableAlert> {
     if !cursor.eat(b'{') {
         return None;
     }
@@ -223,7 +233,7 @@ fn decode_plain_alert(cursor: &mut Cursor<'_>) -> Option<PostableAlert> {
     }
     let mut seen = [false; PLAIN_ALERT_KEYS.len()];
     loop {
-        let key = cursor.string()?;
+        let key = cursor.borrowed_string()?;
         if !cursor.eat(b':') {
             return None;
         }
@@ -232,10 +242,10 @@ fn decode_plain_alert(cursor: &mut Cursor<'_>) -> Option<PostableAlert> {
             return None;
         }
         match field {
-            0 => alert.labels = Some(decode_plain_string_map(cursor)?),
-            1 => alert.annotations = Some(decode_plain_string_map(cursor)?),
-            2 => alert.starts_at = Some(DateTime::parse(&cursor.string()?).ok()?),
-            3 => alert.ends_at = Some(DateTime::parse(&cursor.string()?).ok()?),
+            0 => alert.labels = Some(decode_plain_string_map(cursor, pairs)?),
+            1 => alert.annotations = Some(decode_plain_string_map(cursor, pairs)?),
+            2 => alert.starts_at = Some(DateTime::parse(&cursor.borrowed_string()?).ok()?),
+            3 => alert.ends_at = Some(DateTime::parse(&cursor.borrowed_string()?).ok()?),
             _ => alert.generator_url = cursor.string()?,
         }
         if cursor.eat(b'}') {
@@ -248,28 +258,33 @@ fn decode_plain_alert(cursor: &mut Cursor<'_>) -> Option<PostableAlert> {
 }
 
 /// An object of string values (a later duplicate key wins, as in
-/// [`decode_label_set`]).
-fn decode_plain_string_map(cursor: &mut Cursor<'_>) -> Option<BTreeMap<String, String>> {
+/// [`decode_label_set`]), packed.
+fn decode_plain_string_map<'a>(
+    cursor: &mut Cursor<'a>,
+    pairs: &mut BorrowedPairs<'a>,
+) -> Option<PackedLabelSet> {
     if !cursor.eat(b'{') {
         return None;
     }
-    let mut map = BTreeMap::new();
-    if cursor.eat(b'}') {
-        return Some(map);
+    pairs.clear();
+    if !cursor.eat(b'}') {
+        loop {
+            let key = cursor.borrowed_string()?;
+            if !cursor.eat(b':') {
+                return None;
+            }
+            pairs.push((key, cursor.borrowed_string()?));
+            if cursor.eat(b'}') {
+                break;
+            }
+            if !cursor.eat(b',') {
+                return None;
+            }
+        }
     }
-    loop {
-        let key = cursor.string()?;
-        if !cursor.eat(b':') {
-            return None;
-        }
-        map.insert(key, cursor.string()?);
-        if cursor.eat(b'}') {
-            return Some(map);
-        }
-        if !cursor.eat(b',') {
-            return None;
-        }
-    }
+    let packed = PackedLabelSet::from_unsorted(pairs);
+    pairs.clear();
+    Some(packed)
 }
 
 /// [`decode_alerts`] through a JSON tree, with upstream's error messages.
@@ -343,17 +358,12 @@ fn validate_alerts(
 /// part 0 may take its values out of `members` before part 1 runs.
 fn decode_alert(mut members: Vec<(String, Value)>) -> Result<PostableAlert, String> {
     let mut alert = PostableAlert::default();
+    let (mut labels, mut annotations) = (None, None);
     // Part 0: annotations, endsAt, startsAt (an anonymous struct).
     let mut decoding = Decoding::default();
     for (key, value) in &mut members {
         if field_is(key, "annotations") {
-            decode_label_set(
-                value,
-                &mut alert.annotations,
-                &mut decoding,
-                "",
-                "annotations",
-            );
+            decode_label_set(value, &mut annotations, &mut decoding, "", "annotations");
         } else if field_is(key, "endsAt") {
             if let Some(t) = decode_date_time(value, "", "endsAt")? {
                 alert.ends_at = t;
@@ -369,7 +379,7 @@ fn decode_alert(mut members: Vec<(String, Value)>) -> Result<PostableAlert, Stri
     let mut decoding = Decoding::default();
     for (key, value) in &mut members {
         if field_is(key, "labels") {
-            decode_label_set(value, &mut alert.labels, &mut decoding, "Alert", "labels");
+            decode_label_set(value, &mut labels, &mut decoding, "Alert", "labels");
         } else if field_is(key, "generatorURL") {
             match value {
                 Value::Null => {}
@@ -386,6 +396,8 @@ fn decode_alert(mut members: Vec<(String, Value)>) -> Result<PostableAlert, Stri
         }
     }
     decoding.finish()?;
+    alert.labels = labels.map(PackedLabelSet::from);
+    alert.annotations = annotations.map(PackedLabelSet::from);
     Ok(alert)
 }
 
@@ -916,9 +928,9 @@ mod tests {
         )
         .unwrap();
         let labels = alerts[0].labels.clone().unwrap();
-        assert_eq!(labels.get("a").map(String::as_str), Some("b"));
-        assert_eq!(labels.get("c").map(String::as_str), Some("d"));
-        assert_eq!(labels.get("e").map(String::as_str), Some(""));
+        assert_eq!(labels.get("a"), Some("b"));
+        assert_eq!(labels.get("c"), Some("d"));
+        assert_eq!(labels.get("e"), Some(""));
         assert_eq!(
             alerts[0].starts_at.unwrap().to_api_string(),
             "2026-11-21T06:00:00.000+01:00"

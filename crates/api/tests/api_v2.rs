@@ -245,7 +245,7 @@ async fn group_alert_order_and_receivers() {
     let now = DateTime::utc(ts("2026-11-21T05:00:00Z"));
     let later = DateTime::utc(ts("2026-11-21T06:00:00Z"));
     let alert = |pairs: &[(&str, &str)]| Alert {
-        labels: labels(pairs),
+        labels: labels(pairs).into(),
         annotations: Default::default(),
         starts_at: now,
         ends_at: later,

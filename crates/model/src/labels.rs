@@ -75,25 +75,7 @@ impl LabelSet {
 
     /// Prometheus' `LabelSet.Fingerprint()`.
     pub fn fingerprint(&self) -> Fingerprint {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        if self.0.is_empty() {
-            return Fingerprint(OFFSET);
-        }
-        let mut h = OFFSET;
-        let mut feed = |bytes: &[u8]| {
-            for &b in bytes {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(PRIME);
-            }
-        };
-        for (k, v) in &self.0 {
-            feed(k.as_bytes());
-            feed(&[0xff]);
-            feed(v.as_bytes());
-            feed(&[0xff]);
-        }
-        Fingerprint(h)
+        fingerprint_pairs(self.iter())
     }
 
     pub fn into_inner(self) -> BTreeMap<String, String> {
@@ -133,6 +115,27 @@ impl fmt::Display for LabelSet {
         }
         f.write_str("}")
     }
+}
+
+/// Prometheus' `LabelSet.Fingerprint()` (FNV-1a over name, 0xff, value,
+/// 0xff for each pair) of `pairs`, which must come in name order.
+pub fn fingerprint_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Fingerprint {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = OFFSET;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+    };
+    for (k, v) in pairs {
+        feed(k.as_bytes());
+        feed(&[0xff]);
+        feed(v.as_bytes());
+        feed(&[0xff]);
+    }
+    Fingerprint(h)
 }
 
 /// A label set's 64-bit fingerprint, printed as 16 lower-case hex digits.

@@ -17,7 +17,8 @@ use std::hash::{Hash, Hasher};
 
 use crate::goquote::write_go_quote;
 use crate::goregex::{GoRegex, RegexError};
-use crate::labels::{LabelSet, is_valid_legacy_label_name};
+use crate::labels::is_valid_legacy_label_name;
+use crate::packed::LabelView;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum MatchType {
@@ -129,8 +130,8 @@ impl Matcher {
     }
 
     /// Matches this matcher's label in `labels` (absent = `""`).
-    pub fn matches_labels(&self, labels: &LabelSet) -> bool {
-        self.matches(labels.value_or_empty(&self.name))
+    pub fn matches_labels<L: LabelView>(&self, labels: &L) -> bool {
+        self.matches(labels.label(&self.name).unwrap_or_default())
     }
 
     /// The compiled, anchored regex of a `=~` / `!~` matcher.
@@ -228,10 +229,8 @@ impl fmt::Display for Matcher {
 pub struct Matchers(pub Vec<Matcher>);
 
 impl Matchers {
-    pub fn matches(&self, labels: &LabelSet) -> bool {
-        self.0
-            .iter()
-            .all(|m| m.matches(labels.value_or_empty(&m.name)))
+    pub fn matches<L: LabelView>(&self, labels: &L) -> bool {
+        self.0.iter().all(|m| m.matches_labels(labels))
     }
 
     /// Sorts in upstream's order (see [`compare_matchers`]).

@@ -15,14 +15,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tocsin_model::LabelSet;
+use tocsin_model::{LabelSet, PackedLabelSet};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::alert::{Alert, Time, notification_order};
 use crate::flush::FlushContext;
 use crate::route::RouteNode;
-use crate::store::{FingerprintMap, PackedLabelSet, StoredAlert};
+use crate::store::{FingerprintMap, StoredAlert};
 
 use super::Shared;
 

@@ -1,17 +1,17 @@
 //! [`StoredAlert`]: the compact form the store, its subscribers and the
 //! aggregation groups share (behind one `Arc` per stored version).
 //!
-//! Labels, annotations and the generator URL live in one byte buffer as
-//! length-prefixed strings (LEB128 lengths), labels sorted by name, so an
+//! Labels, annotations and the generator URL live in one byte buffer, the
+//! label sets in the model's packed encoding ([`PackedLabels`]), so an
 //! alert costs one allocation for its text instead of one per string plus a
-//! tree node per map. [`PackedLabels`] reads labels without copying; use
+//! tree node per map. Labels are read without copying; use
 //! [`StoredAlert::to_alert`] where an owned [`Alert`] is needed.
 
 use jiff::Timestamp;
 use jiff::tz::Offset;
-use tocsin_model::{Fingerprint, LabelSet};
+use tocsin_model::{Fingerprint, PackedLabelSet, PackedLabels};
 
-use crate::alert::{Alert, LabelView, Lifespan, Time};
+use crate::alert::{Alert, Lifespan, Time};
 
 /// A [`Time`] in 16 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,45 +48,57 @@ pub struct StoredAlert {
     updated_at: PackedTime,
     timeout: bool,
     label_count: u32,
+    annotation_count: u32,
     /// `text[..labels_end]` holds the labels, `text[labels_end..annotations_end]`
     /// the annotations, the rest the generator URL.
-    labels_end: usize,
-    annotations_end: usize,
-    text: Box<[u8]>,
+    labels_end: u32,
+    annotations_end: u32,
+    text: Box<str>,
 }
 
 impl StoredAlert {
     /// Packs `alert` (its fingerprint is computed here).
     pub fn pack(alert: &Alert) -> StoredAlert {
-        let text_len: usize = alert
-            .labels
-            .iter()
-            .chain(alert.annotations.iter())
-            .map(|(k, v)| k.len() + v.len() + 4)
-            .sum::<usize>()
-            + alert.generator_url.len();
-        let mut text = Vec::with_capacity(text_len);
-        for (name, value) in alert.labels.iter() {
-            push_str(&mut text, name);
-            push_str(&mut text, value);
-        }
-        let labels_end = text.len();
-        for (name, value) in alert.annotations.iter() {
-            push_str(&mut text, name);
-            push_str(&mut text, value);
-        }
-        let annotations_end = text.len();
-        text.extend_from_slice(alert.generator_url.as_bytes());
+        let labels = PackedLabelSet::from(&alert.labels);
+        let annotations = PackedLabelSet::from(&alert.annotations);
+        StoredAlert::from_parts(
+            labels.view(),
+            annotations.view(),
+            &alert.generator_url,
+            AlertTimes {
+                starts_at: alert.starts_at,
+                ends_at: alert.ends_at,
+                updated_at: alert.updated_at,
+                timeout: alert.timeout,
+            },
+        )
+    }
+
+    /// Packs already packed label sets (its fingerprint is computed here).
+    pub fn from_parts(
+        labels: PackedLabels<'_>,
+        annotations: PackedLabels<'_>,
+        generator_url: &str,
+        times: AlertTimes,
+    ) -> StoredAlert {
+        let (label_text, annotation_text) = (labels.as_encoded(), annotations.as_encoded());
+        let mut text =
+            String::with_capacity(label_text.len() + annotation_text.len() + generator_url.len());
+        text.push_str(label_text);
+        text.push_str(annotation_text);
+        text.push_str(generator_url);
         StoredAlert {
-            fingerprint: alert.fingerprint(),
-            starts_at: PackedTime::pack(alert.starts_at),
-            ends_at: PackedTime::pack(alert.ends_at),
-            updated_at: PackedTime::pack(alert.updated_at),
-            timeout: alert.timeout,
-            label_count: u32::try_from(alert.labels.len()).unwrap_or(u32::MAX),
-            labels_end,
-            annotations_end,
-            text: text.into_boxed_slice(),
+            fingerprint: labels.fingerprint(),
+            starts_at: PackedTime::pack(times.starts_at),
+            ends_at: PackedTime::pack(times.ends_at),
+            updated_at: PackedTime::pack(times.updated_at),
+            timeout: times.timeout,
+            label_count: u32::try_from(labels.len()).unwrap_or(u32::MAX),
+            annotation_count: u32::try_from(annotations.len()).unwrap_or(u32::MAX),
+            labels_end: u32::try_from(label_text.len()).unwrap_or(u32::MAX),
+            annotations_end: u32::try_from(label_text.len() + annotation_text.len())
+                .unwrap_or(u32::MAX),
+            text: text.into_boxed_str(),
         }
     }
 
@@ -146,27 +158,26 @@ impl StoredAlert {
     }
 
     pub fn labels(&self) -> PackedLabels<'_> {
-        PackedLabels {
-            bytes: self.text.get(..self.labels_end).unwrap_or_default(),
-            count: self.label_count,
-        }
+        PackedLabels::from_encoded(
+            self.text
+                .get(..self.labels_end as usize)
+                .unwrap_or_default(),
+            self.label_count as usize,
+        )
     }
 
     pub fn annotations(&self) -> PackedLabels<'_> {
-        let bytes = self
-            .text
-            .get(self.labels_end..self.annotations_end)
-            .unwrap_or_default();
-        PackedLabels {
-            bytes,
-            count: u32::try_from(Pairs { bytes }.count()).unwrap_or(u32::MAX),
-        }
+        PackedLabels::from_encoded(
+            self.text
+                .get(self.labels_end as usize..self.annotations_end as usize)
+                .unwrap_or_default(),
+            self.annotation_count as usize,
+        )
     }
 
     pub fn generator_url(&self) -> &str {
         self.text
-            .get(self.annotations_end..)
-            .and_then(|b| std::str::from_utf8(b).ok())
+            .get(self.annotations_end as usize..)
             .unwrap_or_default()
     }
 
@@ -176,131 +187,14 @@ impl StoredAlert {
     }
 }
 
-/// A label set packed like [`StoredAlert`]'s labels (one allocation), for
-/// long-lived sets such as aggregation-group labels.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct PackedLabelSet {
-    count: u32,
-    bytes: Box<[u8]>,
-}
-
-impl PackedLabelSet {
-    /// Packs `pairs`, which must come in name order.
-    pub(crate) fn pack<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> PackedLabelSet {
-        let mut bytes = Vec::new();
-        let mut count = 0u32;
-        for (name, value) in pairs {
-            push_str(&mut bytes, name);
-            push_str(&mut bytes, value);
-            count = count.saturating_add(1);
-        }
-        PackedLabelSet {
-            count,
-            bytes: bytes.into_boxed_slice(),
-        }
-    }
-
-    pub(crate) fn view(&self) -> PackedLabels<'_> {
-        PackedLabels {
-            bytes: &self.bytes,
-            count: self.count,
-        }
-    }
-}
-
-fn push_str(out: &mut Vec<u8>, s: &str) {
-    let mut len = s.len();
-    loop {
-        let byte = (len & 0x7f) as u8;
-        len >>= 7;
-        if len == 0 {
-            out.push(byte);
-            break;
-        }
-        out.push(byte | 0x80);
-    }
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// Reads one length-prefixed string, returning it and the rest.
-fn read_str(bytes: &[u8]) -> Option<(&str, &[u8])> {
-    let mut len: usize = 0;
-    let mut shift = 0u32;
-    let mut rest = bytes;
-    loop {
-        let (&byte, tail) = rest.split_first()?;
-        rest = tail;
-        len |= usize::from(byte & 0x7f).checked_shl(shift)?;
-        if byte & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    let (s, rest) = rest.split_at_checked(len)?;
-    Some((std::str::from_utf8(s).ok()?, rest))
-}
-
-/// Labels (or annotations) of a [`StoredAlert`], sorted by name.
+/// The times of an alert, for [`StoredAlert::from_parts`].
 #[derive(Clone, Copy, Debug)]
-pub struct PackedLabels<'a> {
-    bytes: &'a [u8],
-    count: u32,
-}
-
-impl<'a> PackedLabels<'a> {
-    /// Pairs in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        Pairs { bytes: self.bytes }
-    }
-
-    pub fn len(&self) -> usize {
-        self.count as usize
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    pub fn get(&self, name: &str) -> Option<&'a str> {
-        for (n, v) in self.iter() {
-            match n.cmp(name) {
-                std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => return Some(v),
-                std::cmp::Ordering::Greater => return None,
-            }
-        }
-        None
-    }
-
-    pub fn to_label_set(&self) -> LabelSet {
-        self.iter().collect()
-    }
-}
-
-impl LabelView for PackedLabels<'_> {
-    fn label(&self, name: &str) -> Option<&str> {
-        self.get(name)
-    }
-    fn label_count(&self) -> usize {
-        self.len()
-    }
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.iter()
-    }
-}
-
-struct Pairs<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Iterator for Pairs<'a> {
-    type Item = (&'a str, &'a str);
-    fn next(&mut self) -> Option<Self::Item> {
-        let (name, rest) = read_str(self.bytes)?;
-        let (value, rest) = read_str(rest)?;
-        self.bytes = rest;
-        Some((name, value))
-    }
+pub struct AlertTimes {
+    pub starts_at: Time,
+    pub ends_at: Time,
+    pub updated_at: Time,
+    /// `ends_at` was derived from resolve_timeout.
+    pub timeout: bool,
 }
 
 #[cfg(test)]
@@ -352,8 +246,8 @@ mod tests {
     #[test]
     fn empty_alert_round_trips() {
         let alert = Alert {
-            labels: LabelSet::new(),
-            annotations: LabelSet::new(),
+            labels: tocsin_model::LabelSet::new(),
+            annotations: tocsin_model::LabelSet::new(),
             starts_at: Time::ZERO,
             ends_at: Time::ZERO,
             generator_url: String::new(),
@@ -389,6 +283,16 @@ mod tests {
         };
         let stored = StoredAlert::pack(&alert);
         let size = std::mem::size_of::<StoredAlert>() + stored.text.len();
-        assert!(size < 320, "packed alert takes {size} bytes");
+        // The strings themselves take 192 bytes; owned, each of the 15
+        // would be a separate allocation plus the maps' tree nodes.
+        let strings: usize = alert
+            .labels
+            .iter()
+            .chain(alert.annotations.iter())
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>()
+            + alert.generator_url.len();
+        assert_eq!(strings, 192);
+        assert!(size <= strings + 160, "packed alert takes {size} bytes");
     }
 }

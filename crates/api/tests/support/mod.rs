@@ -16,7 +16,7 @@ use tocsin_api::{
     ClusterState, ClusterStatus, CoreError, CoreFuture, DateTime, NewSilence, Receiver,
     RoutedAlert, ServeOptions, Silence, SilenceError, Status, VersionInfo,
 };
-use tocsin_model::{GoRegex, LabelSet, MatchType};
+use tocsin_model::{GoRegex, LabelSet, MatchType, PackedLabelSet, PackedLabels};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -96,7 +96,7 @@ impl FakeCore {
         *self.now.lock().unwrap() = ts(t);
     }
 
-    pub fn route(labels: &LabelSet) -> Vec<String> {
+    pub fn route(labels: &PackedLabelSet) -> Vec<String> {
         let mut out = Vec::new();
         if labels.get("team") == Some("a") {
             out.push("team-a".to_owned());
@@ -183,7 +183,7 @@ impl AlertmanagerCore for FakeCore {
         })
     }
 
-    fn alert_status(&self, l: &LabelSet) -> AlertStatus {
+    fn alert_status(&self, l: PackedLabels<'_>) -> AlertStatus {
         let now = self.now();
         let silenced_by: Vec<String> = self
             .silences
@@ -194,7 +194,7 @@ impl AlertmanagerCore for FakeCore {
             .filter(|s| {
                 s.matchers
                     .iter()
-                    .all(|m| matcher_matches(m.kind, &m.value, l.value_or_empty(&m.name)))
+                    .all(|m| matcher_matches(m.kind, &m.value, l.get(&m.name).unwrap_or_default()))
             })
             .map(|s| s.id.clone())
             .collect();

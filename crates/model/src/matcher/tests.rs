@@ -2,6 +2,7 @@
 //! `tests/matcher_parsing.rs`.
 
 use super::*;
+use crate::LabelSet;
 
 fn m(kind: MatchType, name: &str, value: &str) -> Matcher {
     Matcher::new(kind, name, value).unwrap_or_else(|e| panic!("{name}{kind}{value:?}: {e}"))

@@ -2,9 +2,9 @@
 //! alerting core's types: alerts both ways, silences both ways, silence
 //! errors to the API's classification. Times keep their UTC offset.
 
-use tocsin_alerting::alert::{Alert, Time};
+use tocsin_alerting::alert::Time;
 use tocsin_alerting::silence::{Silence, SilenceError, SilenceMatcher};
-use tocsin_alerting::store::StoredAlert;
+use tocsin_alerting::store::{AlertTimes, StoredAlert};
 use tocsin_api::{CoreError, DateTime};
 
 fn api_time(t: Time) -> DateTime {
@@ -24,8 +24,8 @@ fn core_time(t: DateTime) -> Time {
 /// A stored alert as the API shows it.
 pub fn api_alert(a: &StoredAlert) -> tocsin_api::Alert {
     tocsin_api::Alert {
-        labels: a.labels().to_label_set(),
-        annotations: a.annotations().to_label_set(),
+        labels: a.labels().to_owned(),
+        annotations: a.annotations().to_owned(),
         starts_at: api_time(a.starts_at()),
         ends_at: api_time(a.ends_at()),
         updated_at: api_time(a.updated_at()),
@@ -34,17 +34,19 @@ pub fn api_alert(a: &StoredAlert) -> tocsin_api::Alert {
     }
 }
 
-/// A posted (defaulted, validated) alert for the store.
-pub fn core_alert(a: tocsin_api::Alert) -> Alert {
-    Alert {
-        labels: a.labels,
-        annotations: a.annotations,
-        starts_at: core_time(a.starts_at),
-        ends_at: core_time(a.ends_at),
-        generator_url: a.generator_url,
-        updated_at: core_time(a.updated_at),
-        timeout: a.timeout,
-    }
+/// A posted (defaulted, validated) alert in the store's form.
+pub fn stored_alert(a: &tocsin_api::Alert) -> StoredAlert {
+    StoredAlert::from_parts(
+        a.labels.view(),
+        a.annotations.view(),
+        &a.generator_url,
+        AlertTimes {
+            starts_at: core_time(a.starts_at),
+            ends_at: core_time(a.ends_at),
+            updated_at: core_time(a.updated_at),
+            timeout: a.timeout,
+        },
+    )
 }
 
 /// A stored silence for the API, which knows one matcher set only

@@ -25,8 +25,8 @@ use tocsin_api::{
     SilenceError, Status, VersionInfo,
 };
 use tocsin_config::{Config, LoadOptions};
-use tocsin_model::LabelSet;
 use tocsin_model::matcher::ParseMode;
+use tocsin_model::{LabelSet, PackedLabels};
 use tocsin_notify::IntegrationEnv;
 
 use super::convert;
@@ -284,7 +284,7 @@ impl AlertmanagerCore for Core {
             let report = self
                 .shared
                 .store
-                .put(alerts.into_iter().map(convert::core_alert).collect());
+                .put_packed(alerts.iter().map(convert::stored_alert).collect());
             if !report.limited.is_empty() {
                 self.metrics
                     .alerts_limited
@@ -345,8 +345,12 @@ impl AlertmanagerCore for Core {
         })
     }
 
-    fn alert_status(&self, labels: &LabelSet) -> AlertStatus {
-        self.status_at(&self.current(), labels, self.shared.clock.now())
+    fn alert_status(&self, labels: PackedLabels<'_>) -> AlertStatus {
+        self.status_at(
+            &self.current(),
+            &labels.to_label_set(),
+            self.shared.clock.now(),
+        )
     }
 
     /// No silence stored and no inhibition rule configured: `status_at`

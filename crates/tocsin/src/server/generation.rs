@@ -122,7 +122,8 @@ pub struct Generation {
     pub tree: Arc<RouteTree>,
     pub inhibitor: Arc<Inhibitor>,
     pub dispatcher: Dispatcher,
-    inhibitor_feed: JoinHandle<()>,
+    /// Follows the store for the inhibitor (none without inhibit rules).
+    inhibitor_feed: Option<JoinHandle<()>>,
 }
 
 impl Generation {
@@ -132,17 +133,20 @@ impl Generation {
     /// alerts (upstream `WaitForLoading`).
     pub async fn start(blueprint: Blueprint, shared: &SharedParts) -> Generation {
         let inhibitor = Arc::new(Inhibitor::new(&blueprint.config.inhibit_rules));
-        let mut subscription = shared.store.subscribe("inhibitor");
-        for alert in subscription.try_recv() {
-            inhibitor.observe(&alert.to_alert());
-        }
-        let fed = Arc::clone(&inhibitor);
-        let inhibitor_feed = tokio::spawn(async move {
-            loop {
-                for alert in subscription.recv().await {
-                    fed.observe(&alert.to_alert());
-                }
+        // Without rules nothing is inhibited: no need to follow the store.
+        let inhibitor_feed = inhibitor.has_rules().then(|| {
+            let mut subscription = shared.store.subscribe("inhibitor");
+            for alert in subscription.try_recv() {
+                inhibitor.observe(&alert);
             }
+            let fed = Arc::clone(&inhibitor);
+            tokio::spawn(async move {
+                loop {
+                    for alert in subscription.recv().await {
+                        fed.observe(&alert);
+                    }
+                }
+            })
         });
         let pipeline = Pipeline::new(PipelineParts {
             receivers: blueprint.notifiers,
@@ -186,13 +190,17 @@ impl Generation {
     /// Stops the dispatcher (cancelling flushes in progress) and the
     /// inhibitor's feed.
     pub async fn stop(&self) {
-        self.inhibitor_feed.abort();
+        if let Some(feed) = &self.inhibitor_feed {
+            feed.abort();
+        }
         self.dispatcher.stop().await;
     }
 }
 
 impl Drop for Generation {
     fn drop(&mut self) {
-        self.inhibitor_feed.abort();
+        if let Some(feed) = &self.inhibitor_feed {
+            feed.abort();
+        }
     }
 }
