@@ -13,9 +13,11 @@
 //! an `.await`.
 //!
 //! Back-pressure: puts never wait for subscribers. Each [`Subscription`]
-//! has a pending set keyed by fingerprint that keeps only the latest
-//! version of each alert (a later version replaces an earlier one in place,
-//! keeping the first arrival's position). A slow subscriber therefore skips
+//! receives only the latest version of each alert (a later version replaces
+//! an earlier one in place, keeping the first arrival's position): the
+//! store appends versions to the subscriber's queue and the receiving side
+//! removes the duplicates, and a queue that outgrows twice its distinct
+//! alerts is compacted in place. A slow subscriber therefore skips
 //! intermediate versions but never ends with a stale one, and its backlog
 //! is bounded by the number of distinct alerts, not by the ingest rate.
 //! Upstream instead blocks `POST /api/v2/alerts` once a 200-slot channel is

@@ -65,7 +65,7 @@ const MAX_DEPTH: usize = 10_000;
 
 /// Read the first JSON value in `input` as `json.Decoder.Decode` does.
 pub fn parse(input: &[u8]) -> Result<Value, SyntaxError> {
-    let mut reader = Reader { input, pos: 0 };
+    let mut reader = Reader::new(input);
     reader.skip_whitespace();
     if reader.pos >= input.len() {
         return Err(SyntaxError::Empty);
@@ -84,7 +84,7 @@ pub struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     pub fn new(input: &'a [u8]) -> Cursor<'a> {
         Cursor {
-            reader: Reader { input, pos: 0 },
+            reader: Reader::new(input),
         }
     }
 
@@ -122,7 +122,20 @@ enum Frame {
 
 struct Reader<'a> {
     input: &'a [u8],
+    /// `input` itself when it is valid UTF-8 as a whole (checked once), so
+    /// escape-free strings are sliced out without validating each one.
+    text: Option<&'a str>,
     pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(input: &'a [u8]) -> Reader<'a> {
+        Reader {
+            input,
+            text: std::str::from_utf8(input).ok(),
+            pos: 0,
+        }
+    }
 }
 
 fn quote_char(c: u8) -> String {
@@ -329,17 +342,20 @@ impl<'a> Reader<'a> {
         // after a backslash to the byte-by-byte loop below.
         let input: &'a [u8] = self.input;
         let rest = input.get(self.pos..).unwrap_or_default();
-        let plain = rest
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-            .unwrap_or(rest.len());
+        let plain = plain_prefix_len(rest);
         let prefix = rest.get(..plain).unwrap_or_default();
         if rest.get(plain) == Some(&b'"') {
+            // Both ends are ASCII quotes, so on char boundaries.
+            let known_valid = self
+                .text
+                .and_then(|text| text.get(self.pos..self.pos + plain));
             self.pos += plain + 1;
-            return Ok(match std::str::from_utf8(prefix) {
-                Ok(valid) => Cow::Borrowed(valid),
-                Err(_) => Cow::Owned(sanitize_utf8(prefix.to_vec())),
-            });
+            return Ok(
+                match known_valid.map_or_else(|| std::str::from_utf8(prefix), Ok) {
+                    Ok(valid) => Cow::Borrowed(valid),
+                    Err(_) => Cow::Owned(sanitize_utf8(prefix.to_vec())),
+                },
+            );
         }
         let mut out: Vec<u8> = Vec::with_capacity(plain + 16);
         out.extend_from_slice(prefix);
@@ -433,6 +449,23 @@ impl<'a> Reader<'a> {
 
 /// Bytes to a string, each invalid UTF-8 byte becoming U+FFFD (Go's rule,
 /// which differs from `from_utf8_lossy` for truncated sequences).
+/// How many bytes of `s` come before the first `"`, `\\` or control
+/// character (the part of a string literal that needs no decoding).
+fn plain_prefix_len(s: &[u8]) -> usize {
+    let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
+    // Eight bytes at a time without branching on each, then byte by byte.
+    let mut chunks = s.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        if chunk.iter().fold(false, |any, &c| any | special(c)) {
+            break;
+        }
+        done += 8;
+    }
+    let tail = s.get(done..).unwrap_or_default();
+    done + tail.iter().position(|&c| special(c)).unwrap_or(tail.len())
+}
+
 fn sanitize_utf8(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
@@ -533,6 +566,28 @@ pub fn write_string_map<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_prefix_stops_at_the_first_special_byte_wherever_it_is() {
+        let naive = |s: &[u8]| {
+            s.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(s.len())
+        };
+        for len in 0..40 {
+            let plain = vec![b'a'; len];
+            assert_eq!(plain_prefix_len(&plain), len);
+            for at in 0..len {
+                for special in [b'"', b'\\', b'\n', 0x1f, 0] {
+                    let mut s = plain.clone();
+                    s[at] = special;
+                    assert_eq!(plain_prefix_len(&s), naive(&s), "{s:?}");
+                    assert_eq!(plain_prefix_len(&s), at);
+                }
+            }
+        }
+        assert_eq!(plain_prefix_len("ünï 🙂 \x7f ok\"".as_bytes()), 15);
+    }
 
     fn err(input: &str) -> String {
         match parse(input.as_bytes()) {

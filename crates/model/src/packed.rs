@@ -260,11 +260,22 @@ impl LabelView for PackedLabels<'_> {
 }
 
 fn push_str(out: &mut String, s: &str) {
-    use std::fmt::Write as _;
-    if s.len() < 10 {
-        out.push(char::from(b'0' + s.len() as u8));
-    } else {
-        let _ = write!(out, "{}", s.len());
+    // The length in decimal, most significant digit first.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut len = s.len();
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            *d = b'0' + (len % 10) as u8;
+        }
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(start..).unwrap_or_default() {
+        out.push(char::from(d));
     }
     out.push(':');
     out.push_str(s);
@@ -272,12 +283,22 @@ fn push_str(out: &mut String, s: &str) {
 
 /// Reads one length-prefixed string, returning it and the rest.
 fn read_str(text: &str) -> Option<(&str, &str)> {
-    let (digits, rest) = text.split_once(':')?;
-    let len: usize = match digits.as_bytes() {
-        [d] if d.is_ascii_digit() => usize::from(d - b'0'),
-        _ => digits.parse().ok()?,
-    };
-    Some((rest.get(..len)?, rest.get(len..)?))
+    let bytes = text.as_bytes();
+    let mut len: usize = 0;
+    let mut digits = 0;
+    loop {
+        match bytes.get(digits)? {
+            b':' if digits > 0 => break,
+            d @ b'0'..=b'9' => {
+                len = len.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
+                digits += 1;
+            }
+            _ => return None,
+        }
+    }
+    let start = digits + 1;
+    let end = start.checked_add(len)?;
+    Some((text.get(start..end)?, text.get(end..)?))
 }
 
 struct Pairs<'a> {
@@ -322,6 +343,17 @@ mod tests {
     }
 
     #[test]
+    fn lengths_of_every_digit_count_round_trip() {
+        for len in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 100_000] {
+            let value = "v".repeat(len);
+            let packed: PackedLabelSet = [("n".repeat(len), value.clone())].into_iter().collect();
+            let pairs: Vec<_> = packed.iter().collect();
+            assert_eq!(pairs, [("n".repeat(len).as_str(), value.as_str())]);
+            assert!(packed.view().as_encoded().starts_with(&format!("{len}:")));
+        }
+    }
+
+    #[test]
     fn unsorted_pairs_are_sorted_and_the_last_duplicate_wins() {
         let mut pairs = vec![("b", "1"), ("a", "x"), ("b", "2"), ("c", "3"), ("a", "y")];
         let packed = PackedLabelSet::from_unsorted(&mut pairs);
@@ -348,11 +380,18 @@ mod tests {
         let packed: PackedLabelSet = [("alertname", "ü".repeat(200))].into_iter().collect();
         let text = packed.view().as_encoded();
         for cut in (0..text.len()).filter(|&cut| text.is_char_boundary(cut)) {
-            let view = PackedLabels::from_encoded(&text[..cut], 1);
+            let view = PackedLabels {
+                text: &text[..cut],
+                count: 1,
+            };
             assert_eq!(view.iter().count(), 0);
         }
         for garbage in ["", ":", "x:", "99:ab", "1:a", "-1:a1:b", "1:ü1:a"] {
-            assert_eq!(PackedLabels::from_encoded(garbage, 1).iter().count(), 0);
+            let view = PackedLabels {
+                text: garbage,
+                count: 1,
+            };
+            assert_eq!(view.iter().count(), 0);
         }
     }
 }
