@@ -165,7 +165,7 @@ impl RouteNode {
     pub fn group_label_pairs<'a, L: LabelView>(
         &'a self,
         labels: &'a L,
-    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + Clone + 'a {
         let (every, chosen) = match self.options.group_by {
             GroupBy::All => (Some(labels.label_pairs()), &[][..]),
             GroupBy::Labels(_) => (None, self.group_by_sorted.as_slice()),

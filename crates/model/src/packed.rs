@@ -20,7 +20,7 @@ pub trait LabelView {
     /// How many labels there are.
     fn label_count(&self) -> usize;
     /// All pairs, sorted by name.
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)>;
+    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone;
 }
 
 impl LabelView for LabelSet {
@@ -30,7 +30,7 @@ impl LabelView for LabelSet {
     fn label_count(&self) -> usize {
         self.len()
     }
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.iter()
     }
 }
@@ -49,14 +49,24 @@ impl PackedLabelSet {
 
     /// Packs `pairs`, which must come in name order with no name twice
     /// (as from a [`LabelSet`] or another packed set).
-    pub fn from_sorted<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> PackedLabelSet {
-        let mut text = String::new();
+    pub fn from_sorted<'a, I>(pairs: I) -> PackedLabelSet
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+        I::IntoIter: Clone,
+    {
+        let pairs = pairs.into_iter();
+        let len = pairs
+            .clone()
+            .map(|(name, value)| encoded_len(name) + encoded_len(value))
+            .sum();
+        let mut text = String::with_capacity(len);
         let mut count = 0u32;
         for (name, value) in pairs {
             push_str(&mut text, name);
             push_str(&mut text, value);
             count = count.saturating_add(1);
         }
+        debug_assert_eq!(text.len(), len, "the size computed ahead");
         PackedLabelSet {
             count,
             text: text.into_boxed_str(),
@@ -70,10 +80,19 @@ impl PackedLabelSet {
         if !pairs.is_sorted_by(|a, b| a.0.as_ref() < b.0.as_ref()) {
             pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
         }
-        let len: usize = pairs
+        // Exact, so the buffer is not reallocated to shrink it. Counts the
+        // overwritten duplicates too; they are rare.
+        let mut len: usize = pairs
             .iter()
-            .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 8)
+            .map(|(k, v)| encoded_len(k.as_ref()) + encoded_len(v.as_ref()))
             .sum();
+        for pair in pairs.windows(2) {
+            if let [(a, v), (b, _)] = pair
+                && a.as_ref() == b.as_ref()
+            {
+                len -= encoded_len(a.as_ref()) + encoded_len(v.as_ref());
+            }
+        }
         let mut text = String::with_capacity(len);
         let mut count = 0u32;
         let mut iter = pairs.iter().peekable();
@@ -88,6 +107,7 @@ impl PackedLabelSet {
             push_str(&mut text, value.as_ref());
             count = count.saturating_add(1);
         }
+        debug_assert_eq!(text.len(), len, "the size computed ahead");
         PackedLabelSet {
             count,
             text: text.into_boxed_str(),
@@ -102,7 +122,7 @@ impl PackedLabelSet {
     }
 
     /// Pairs in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.view().iter()
     }
 
@@ -178,7 +198,7 @@ impl LabelView for PackedLabelSet {
     fn label_count(&self) -> usize {
         self.len()
     }
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.iter()
     }
 }
@@ -207,7 +227,7 @@ impl<'a> PackedLabels<'a> {
     }
 
     /// Pairs in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + Clone + use<'a> {
         Pairs { text: self.text }
     }
 
@@ -254,9 +274,20 @@ impl LabelView for PackedLabels<'_> {
     fn label_count(&self) -> usize {
         self.len()
     }
-    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         self.iter()
     }
+}
+
+/// The bytes [`push_str`] writes for `s`.
+fn encoded_len(s: &str) -> usize {
+    let mut digits = 1;
+    let mut len = s.len() / 10;
+    while len > 0 {
+        digits += 1;
+        len /= 10;
+    }
+    digits + 1 + s.len()
 }
 
 fn push_str(out: &mut String, s: &str) {
@@ -301,6 +332,7 @@ fn read_str(text: &str) -> Option<(&str, &str)> {
     Some((text.get(start..end)?, text.get(end..)?))
 }
 
+#[derive(Clone)]
 struct Pairs<'a> {
     text: &'a str,
 }

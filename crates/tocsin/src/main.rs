@@ -14,6 +14,13 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 
+/// jemalloc instead of glibc malloc: alert versions are allocated on the
+/// HTTP workers and freed by the dispatcher on another thread, where
+/// glibc's per-arena locks cost re-posts about 15% of their CPU
+/// (docs/benchmarks.md, "Alertmanager server").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

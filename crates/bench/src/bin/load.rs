@@ -147,9 +147,13 @@ async fn run(command: Command) -> Result<(), LoadError> {
             };
             for name in passes {
                 let cpu_before = server_pid.map(procstat::cpu_time).transpose()?;
+                let own_before = procstat::cpu_time(std::process::id())?;
                 let pass =
                     ingest::post_all(&endpoint, Arc::clone(&batches), connections.get()).await?;
+                let own = procstat::cpu_time(std::process::id())?.saturating_sub(own_before);
                 let mut line = pass.report(name, set.alerts);
+                // What posting cost this process: CPU the server could not use.
+                line.push_str(&format!(" client_cpu_s={:.2}", own.as_secs_f64()));
                 if let (Some(pid), Some(before)) = (server_pid, cpu_before) {
                     let spent = procstat::cpu_time(pid)?.saturating_sub(before);
                     let per_alert_us = spent.as_secs_f64() * 1e6 / set.alerts as f64;
