@@ -30,6 +30,7 @@ mod limit;
 mod packed;
 mod subscription;
 
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -147,10 +148,21 @@ impl AlertStore {
             published.clear();
             let mut next = Some(first);
             while let Some(incoming) = next.take() {
-                if let Some(stored) = self.merge_and_admit(&map, incoming, now, &mut report) {
-                    map.insert(stored.fingerprint().0, Arc::clone(&stored));
-                    published.push(stored);
-                }
+                // One probe of the map per alert: look up and store through
+                // the same entry.
+                let stored = match map.entry(incoming.fingerprint().0) {
+                    Entry::Occupied(mut held) => self
+                        .merge_and_admit(Some(held.get()), incoming, now, &mut report)
+                        .inspect(|stored| {
+                            held.insert(Arc::clone(stored));
+                        }),
+                    Entry::Vacant(free) => self
+                        .merge_and_admit(None, incoming, now, &mut report)
+                        .inspect(|stored| {
+                            free.insert(Arc::clone(stored));
+                        }),
+                };
+                published.extend(stored);
                 if incoming_alerts.peek().is_some_and(|(s, _)| *s == shard) {
                     next = incoming_alerts.next().map(|(_, alert)| alert);
                 }
@@ -163,17 +175,17 @@ impl AlertStore {
         report
     }
 
-    /// The version to store for `incoming` given the shard's current
-    /// content, or `None` when the per-alertname limit rejects it.
+    /// The version to store for `incoming` given the version held for its
+    /// fingerprint, or `None` when the per-alertname limit rejects it.
     fn merge_and_admit(
         &self,
-        map: &FingerprintMap<Arc<StoredAlert>>,
+        held: Option<&Arc<StoredAlert>>,
         incoming: StoredAlert,
         now: jiff::Timestamp,
         report: &mut PutReport,
     ) -> Option<Arc<StoredAlert>> {
         let fp = incoming.fingerprint();
-        let merged = match map.get(&fp.0) {
+        let merged = match held {
             Some(existing) if incoming.lifespan().overlaps(&existing.lifespan()) => {
                 let span = existing.lifespan().merge(&incoming.lifespan(), now);
                 let base = if span.other_is_younger {

@@ -1,8 +1,9 @@
 //! The packed label set: labels (or annotations) sorted by name and stored
-//! as length-prefixed strings (netstring style: decimal length, `:`, the
-//! string) in one `str` buffer, so a set costs one allocation instead of two
-//! strings and a tree node per pair, and reading a string back is a slice
-//! of a `str` (no UTF-8 re-validation).
+//! as length-prefixed strings in one `str` buffer (a length below 127 is one
+//! ASCII character of that code, a longer one `\x7f`, decimal digits and
+//! `:`), so a set costs one allocation instead of two strings and a tree
+//! node per pair, and reading a string back is a slice of a `str` (no UTF-8
+//! re-validation).
 //! The API decodes posted alerts straight into it, the store keeps it, and
 //! routing, grouping and filtering read it through [`LabelView`] without
 //! copying. [`LabelSet`] stays the form for sets that are built up or
@@ -279,55 +280,74 @@ impl LabelView for PackedLabels<'_> {
     }
 }
 
+/// Lengths below this are written as one ASCII character of that code;
+/// longer ones as this character, the length in decimal and `:`.
+const LONG: u8 = 0x7f;
+
 /// The bytes [`push_str`] writes for `s`.
 fn encoded_len(s: &str) -> usize {
+    if s.len() < usize::from(LONG) {
+        return 1 + s.len();
+    }
     let mut digits = 1;
     let mut len = s.len() / 10;
     while len > 0 {
         digits += 1;
         len /= 10;
     }
-    digits + 1 + s.len()
+    1 + digits + 1 + s.len()
 }
 
 fn push_str(out: &mut String, s: &str) {
-    // The length in decimal, most significant digit first.
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut len = s.len();
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            *d = b'0' + (len % 10) as u8;
-        }
-        len /= 10;
-        if len == 0 {
-            break;
+    match u8::try_from(s.len()) {
+        Ok(short) if short < LONG => out.push(char::from(short)),
+        _ => {
+            out.push(char::from(LONG));
+            // The length in decimal, most significant digit first.
+            let mut digits = [0u8; 20];
+            let mut start = digits.len();
+            let mut len = s.len();
+            loop {
+                start -= 1;
+                if let Some(d) = digits.get_mut(start) {
+                    *d = b'0' + (len % 10) as u8;
+                }
+                len /= 10;
+                if len == 0 {
+                    break;
+                }
+            }
+            for &d in digits.get(start..).unwrap_or_default() {
+                out.push(char::from(d));
+            }
+            out.push(':');
         }
     }
-    for &d in digits.get(start..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
-    out.push(':');
     out.push_str(s);
 }
 
 /// Reads one length-prefixed string, returning it and the rest.
 fn read_str(text: &str) -> Option<(&str, &str)> {
     let bytes = text.as_bytes();
-    let mut len: usize = 0;
-    let mut digits = 0;
-    loop {
-        match bytes.get(digits)? {
-            b':' if digits > 0 => break,
-            d @ b'0'..=b'9' => {
-                len = len.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
-                digits += 1;
+    let (len, start) = match *bytes.first()? {
+        short if short < LONG => (usize::from(short), 1),
+        LONG => {
+            let mut len: usize = 0;
+            let mut at = 1;
+            loop {
+                match bytes.get(at)? {
+                    b':' if at > 1 => break,
+                    d @ b'0'..=b'9' => {
+                        len = len.checked_mul(10)?.checked_add(usize::from(d - b'0'))?;
+                        at += 1;
+                    }
+                    _ => return None,
+                }
             }
-            _ => return None,
+            (len, at + 1)
         }
-    }
-    let start = digits + 1;
+        _ => return None,
+    };
     let end = start.checked_add(len)?;
     Some((text.get(start..end)?, text.get(end..)?))
 }
@@ -376,12 +396,20 @@ mod tests {
 
     #[test]
     fn lengths_of_every_digit_count_round_trip() {
-        for len in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 100_000] {
+        for len in [
+            0, 1, 9, 10, 99, 100, 126, 127, 128, 999, 1000, 12345, 100_000,
+        ] {
             let value = "v".repeat(len);
             let packed: PackedLabelSet = [("n".repeat(len), value.clone())].into_iter().collect();
             let pairs: Vec<_> = packed.iter().collect();
             assert_eq!(pairs, [("n".repeat(len).as_str(), value.as_str())]);
-            assert!(packed.view().as_encoded().starts_with(&format!("{len}:")));
+            let prefix = if len < 127 {
+                char::from(len as u8).to_string()
+            } else {
+                format!("\x7f{len}:")
+            };
+            assert!(packed.view().as_encoded().starts_with(&prefix));
+            assert_eq!(packed.view().as_encoded().len(), 2 * (prefix.len() + len));
         }
     }
 
@@ -418,7 +446,17 @@ mod tests {
             };
             assert_eq!(view.iter().count(), 0);
         }
-        for garbage in ["", ":", "x:", "99:ab", "1:a", "-1:a1:b", "1:ü1:a"] {
+        for garbage in [
+            "",
+            "\x01",
+            "\x02a",
+            "\x01ü\x01a",
+            "\x7f",
+            "\x7f:",
+            "\x7fx:",
+            "\x7f9:ab",
+            "\x7f1:ü",
+        ] {
             let view = PackedLabels {
                 text: garbage,
                 count: 1,
