@@ -452,18 +452,33 @@ impl<'a> Reader<'a> {
 /// How many bytes of `s` come before the first `"`, `\\` or control
 /// character (the part of a string literal that needs no decoding).
 fn plain_prefix_len(s: &[u8]) -> usize {
-    let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
-    // Eight bytes at a time without branching on each, then byte by byte.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Eight bytes at a time: `(w - ONES * n) & !w & HIGH_BITS` has the high
+    // bit set in the lowest byte of `w` below `n` (borrows may also flag
+    // higher bytes, never lower ones), and a byte equal to `c` is a zero
+    // byte of `w ^ (ONES * c)`. So the lowest flagged byte is exact.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w;
     let mut chunks = s.chunks_exact(8);
     let mut done = 0;
     for chunk in chunks.by_ref() {
-        if chunk.iter().fold(false, |any, &c| any | special(c)) {
-            break;
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(bytes);
+        let flagged = (below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            | below(w, 0x20))
+            & HIGH_BITS;
+        if flagged != 0 {
+            return done + (flagged.trailing_zeros() / 8) as usize;
         }
         done += 8;
     }
-    let tail = s.get(done..).unwrap_or_default();
-    done + tail.iter().position(|&c| special(c)).unwrap_or(tail.len())
+    let tail = chunks.remainder();
+    done + tail
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .unwrap_or(tail.len())
 }
 
 fn sanitize_utf8(bytes: Vec<u8>) -> String {
@@ -587,6 +602,29 @@ mod tests {
             }
         }
         assert_eq!(plain_prefix_len("ünï 🙂 \x7f ok\"".as_bytes()), 15);
+        // Random bytes of every kind, bytes >= 0x80 and neighbours of the
+        // special values included.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let palette = [
+            b'"', b'\\', 0, 0x1f, 0x20, 0x21, b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc, 0xff,
+        ];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(i as u32 * 5);
+                    if r % 7 == 0 {
+                        palette[(r >> 8) as usize % palette.len()]
+                    } else {
+                        b'a' + (r % 26) as u8
+                    }
+                })
+                .collect();
+            assert_eq!(plain_prefix_len(&s), naive(&s), "{s:?}");
+        }
     }
 
     fn err(input: &str) -> String {
