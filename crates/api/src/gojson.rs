@@ -616,7 +616,7 @@ mod tests {
             let s: Vec<u8> = (0..len)
                 .map(|i| {
                     let r = seed.rotate_left(i as u32 * 5);
-                    if r % 7 == 0 {
+                    if r.is_multiple_of(7) {
                         palette[(r >> 8) as usize % palette.len()]
                     } else {
                         b'a' + (r % 26) as u8
