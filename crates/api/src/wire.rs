@@ -977,6 +977,17 @@ mod tests {
                 "body {body:?}"
             );
         }
+        // Unsorted and repeated names, long values, bytes that are not UTF-8.
+        let long = "v".repeat(300);
+        let more: Vec<Vec<u8>> = vec![
+            format!(r#"[{{"labels":{{"z":"1","b":"{long}","a":"2","b":"3","m":"{long}"}}}}]"#)
+                .into_bytes(),
+            b"[{\"labels\":{\"a\":\"x\xff\xfey\",\"\xc3\":\"\xe2\x82\"}}]".to_vec(),
+        ];
+        for body in &more {
+            assert!(decode_plain_alerts(body).is_some());
+            assert_eq!(decode_alerts(body), decode_alerts_from_tree(body));
+        }
         assert!(decode_plain_alerts(bodies[0].as_bytes()).is_some());
         assert!(decode_plain_alerts(bodies[1].as_bytes()).is_some());
         assert!(decode_plain_alerts(bodies[9].as_bytes()).is_none());
