@@ -9,15 +9,15 @@
 //! keys in document order, duplicates included, so the typed decoding in
 //! [`crate::wire`] can apply Go's "last one wins / maps merge" rules.
 //!
-//! Writing: [`write_string`] escapes as Go 1.22+ does (`\b`, `\f`, `\n`,
-//! `\r`, `\t`, `\u00XX` for other control bytes, `\u2028`/`\u2029`), with
-//! or without HTML escaping of `<`, `>`, `&` — go-swagger's models that are
-//! `allOf` compositions are marshalled with HTML escaping, plain ones
-//! without, and the API reproduces that per value.
+//! Writing: [`write_string`] and [`write_string_map`] are the model's Go
+//! escaping (`tocsin_model::gojson`), with or without HTML escaping of `<`,
+//! `>`, `&` — go-swagger's models that are `allOf` compositions are
+//! marshalled with HTML escaping, plain ones without, and the API
+//! reproduces that per value.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
+pub use tocsin_model::gojson::{write_string, write_string_map};
 use tocsin_model::goquote::go_quote;
 
 /// A JSON value with objects as ordered key/value lists.
@@ -505,77 +505,6 @@ fn sanitize_utf8(bytes: Vec<u8>) -> String {
             out
         }
     }
-}
-
-/// Append `s` as a JSON string the way Go's encoder does.
-pub fn write_string(out: &mut String, s: &str, escape_html: bool) {
-    out.push('"');
-    if !may_need_escaping(s.as_bytes(), escape_html) {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escape: Option<&str> = match c {
-            '"' => Some("\\\""),
-            '\\' => Some("\\\\"),
-            '\u{8}' => Some("\\b"),
-            '\u{c}' => Some("\\f"),
-            '\n' => Some("\\n"),
-            '\r' => Some("\\r"),
-            '\t' => Some("\\t"),
-            '<' if escape_html => Some("\\u003c"),
-            '>' if escape_html => Some("\\u003e"),
-            '&' if escape_html => Some("\\u0026"),
-            _ => None,
-        };
-        let needs_hex = c < ' ' || c == '\u{2028}' || c == '\u{2029}';
-        if escape.is_none() && !needs_hex {
-            continue;
-        }
-        out.push_str(s.get(start..i).unwrap_or_default());
-        match escape {
-            Some(e) => out.push_str(e),
-            None => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-        }
-        start = i + c.len_utf8();
-    }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
-}
-
-/// Whether `bytes` hold anything [`write_string`] escapes: `"`, `\\`,
-/// control bytes, `<` `>` `&` when HTML-escaping, or the lead byte 0xE2 of
-/// U+2028/U+2029 (other characters starting with it are checked by the
-/// slow path, which leaves them alone).
-fn may_need_escaping(bytes: &[u8], escape_html: bool) -> bool {
-    bytes.iter().any(|&b| match b {
-        b'"' | b'\\' | 0xE2 => true,
-        b'<' | b'>' | b'&' => escape_html,
-        b => b < 0x20,
-    })
-}
-
-/// Append a JSON object of string values with keys in byte order (Go sorts
-/// map keys), e.g. a label set.
-pub fn write_string_map<'a>(
-    out: &mut String,
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-    escape_html: bool,
-) {
-    out.push('{');
-    for (i, (k, v)) in pairs.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(out, k, escape_html);
-        out.push(':');
-        write_string(out, v, escape_html);
-    }
-    out.push('}');
 }
 
 #[cfg(test)]

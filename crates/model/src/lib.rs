@@ -1,11 +1,12 @@
 //! The vocabulary every other tocsin crate speaks: label sets (owned and
 //! packed) and their fingerprints, label matchers (all syntaxes Alertmanager accepts), Go RE2
 //! regular expressions, Prometheus and Go durations, Go-compatible string
-//! quoting, and time intervals. Nothing here knows about configuration
+//! quoting and JSON string escaping, and time intervals. Nothing here knows about configuration
 //! files, HTTP or notifications; the only I/O is reading the system time
 //! zone database when a time interval names a location.
 
 pub mod duration;
+pub mod gojson;
 pub mod goquote;
 pub mod goregex;
 mod gounicode;

@@ -2,15 +2,10 @@
 //! Alertmanager integration uses for request bodies. Values describe
 //! themselves through [`GoJson`] (struct fields are written in declaration
 //! order by the implementor); this module owns the byte-level rules: string
-//! escaping with HTML-safe escapes, map keys in byte order, `time.Time` as
-//! strict RFC 3339 with nanoseconds, and [`encode`]'s trailing newline (Go's
-//! `Encoder.Encode`). It knows nothing about alerts or HTTP.
-//!
-//! String escaping follows current Go (1.22 and later): `\b` and `\f` use
-//! their short forms. Go 1.19–1.21 (which built Alertmanager 0.25) wrote
-//! them as `\u0008` and `\u000c`; every other byte is escaped identically.
-//! Rust strings are always valid UTF-8, so Go's `\ufffd` substitution for
-//! invalid bytes never applies.
+//! escaping with HTML-safe escapes (the model's `gojson`, current Go's
+//! rules), map keys in byte order, `time.Time` as strict RFC 3339 with
+//! nanoseconds, and [`encode`]'s trailing newline (Go's `Encoder.Encode`).
+//! It knows nothing about alerts or HTTP.
 
 use std::collections::BTreeMap;
 
@@ -81,59 +76,17 @@ impl<'a> ObjectWriter<'a> {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// Appends `s` as a quoted JSON string escaped exactly as Go's encoder does
 /// with HTML escaping on (the default for `json.Marshal` and `Encoder`).
 pub fn write_string(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, ch) in s.char_indices() {
-        let escape: Option<&[u8]> = match ch {
-            '"' => Some(b"\\\""),
-            '\\' => Some(b"\\\\"),
-            '\n' => Some(b"\\n"),
-            '\r' => Some(b"\\r"),
-            '\t' => Some(b"\\t"),
-            '\u{8}' => Some(b"\\b"),
-            '\u{c}' => Some(b"\\f"),
-            '\u{2028}' => Some(b"\\u2028"),
-            '\u{2029}' => Some(b"\\u2029"),
-            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => None,
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        match escape {
-            Some(seq) => out.extend_from_slice(seq),
-            None => {
-                // Control characters and the HTML-sensitive `<`, `>`, `&`
-                // (all ASCII, so one byte).
-                let b = ch as u8;
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
-            }
-        }
-        start = i + ch.len_utf8();
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
+    tocsin_model::gojson::write_string(out, s, true);
 }
 
 /// Appends `map` as a JSON object; `BTreeMap` iterates keys in byte order,
 /// which is the order Go sorts map keys in.
 pub fn write_string_map(out: &mut Vec<u8>, map: &BTreeMap<String, String>) {
-    out.push(b'{');
-    for (i, (k, v)) in map.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_string(out, k);
-        out.push(b':');
-        write_string(out, v);
-    }
-    out.push(b'}');
+    let pairs = map.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    tocsin_model::gojson::write_string_map(out, pairs, true);
 }
 
 /// Appends `t` as Go's `time.Time.MarshalJSON` does: RFC 3339 with up to
