@@ -39,6 +39,14 @@ pub use sample::{
     AlertsFileError, parse_alerts_json, parse_data_json, preview_data, sample_alerts, sample_data,
 };
 
+/// Go's `Time.Format(layout)` for a time read from RFC 3339 text: shown in
+/// its own offset, whose zone Go names `UTC` for a zero offset, the local
+/// zone's abbreviation when that zone has the offset at that instant, and
+/// nothing otherwise (see `gotime`).
+pub fn format_go_time(time: &tocsin_alerting::alert::Time, layout: &str) -> String {
+    gotime::GoTime::from_alert_time(time).format(layout)
+}
+
 /// Source of the built-in notification templates (`default.tmpl`).
 const DEFAULT_TEMPLATES: &str = include_str!("../templates/default.tmpl");
 /// Source of the built-in email templates (`email.tmpl`).
