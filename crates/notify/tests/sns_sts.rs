@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 #[path = "notify/integration_support.rs"]
 mod integration_support;
+#[path = "common/recording_server.rs"]
+mod recording_server;
 #[allow(dead_code)]
 #[path = "notify/support.rs"]
 mod support;
@@ -21,7 +23,7 @@ use tocsin_notify::sigv4::{self, Credentials, Scope, SigningRequest};
 use tocsin_notify::sns::SnsNotifier;
 
 use integration_support::{NOW, ctx, env, firing, receiver, templates};
-use support::{Recorded, Reply, TestServer};
+use support::{Recorded, RecordingServer, Reply};
 
 const PUBLISHED: &str = r#"<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>"#;
 
@@ -68,9 +70,9 @@ fn assert_signed(req: &Recorded, service: &str, creds: &Credentials) {
 /// An STS stand-in: session n gets `ASIA<n>` / `TMP<n>` / `TOKEN<n>`; the
 /// first expires 30 s after [`NOW`] (inside the renewal margin), later ones
 /// after an hour.
-async fn sts_server() -> TestServer {
+async fn sts_server() -> RecordingServer {
     let issued = Arc::new(AtomicUsize::new(0));
-    TestServer::start(move |_| {
+    RecordingServer::start(move |_| {
         let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
         let now: Timestamp = NOW.parse().unwrap();
         let lifetime = if n == 1 { 30 } else { 3600 };
@@ -110,7 +112,7 @@ fn profiles_and_assumed_roles_sign_publish() {
         std::env::set_var("AWS_ENDPOINT_URL_STS", sts.url("/"));
     }
     runtime.block_on(async {
-        let sns = TestServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
+        let sns = RecordingServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
         let profile = credentials("PROFKEY", "PROFSECRET", None);
 
         // The profile alone signs the request.
@@ -169,7 +171,7 @@ fn profiles_and_assumed_roles_sign_publish() {
             "{}",
             err.message
         );
-        let refusing = TestServer::start(|_| {
+        let refusing = RecordingServer::start(|_| {
             Reply::status(403).with_body("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>")
         })
         .await;

@@ -12,11 +12,11 @@ use tocsin_notify::rocketchat::RocketchatNotifier;
 use tocsin_notify::webex::WebexNotifier;
 
 use crate::integration_support::{ctx, env, firing, parts, receiver, resolved, templates};
-use crate::support::{Reply, TestServer};
+use crate::support::{RecordingServer, Reply};
 
 #[tokio::test]
 async fn webex_posts_markdown_to_the_room_with_the_bot_token() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "webex_configs:\n- api_url: {}\n  room_id: 'room-{{{{ .GroupLabels.alertname }}}}'\n  message: 'M <{{{{ .Status }}}}>'\n  http_config:\n    authorization:\n      credentials: bot-token\n",
         server.url("/v1/messages")
@@ -37,7 +37,7 @@ async fn webex_posts_markdown_to_the_room_with_the_bot_token() {
 
 #[tokio::test]
 async fn webex_cuts_messages_at_7439_bytes() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "webex_configs:\n- api_url: {}\n  room_id: r\n  message: '{}'\n  http_config:\n    authorization:\n      credentials: t\n",
         server.url("/m"),
@@ -54,7 +54,7 @@ async fn webex_cuts_messages_at_7439_bytes() {
 
 #[tokio::test]
 async fn msteams_sends_a_message_card() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "msteams_configs:\n- webhook_url: {}\n  title: 'T {{{{ .Status }}}}'\n  summary: 'S <1>'\n  text: 'X & y'\n",
         server.url("/webhookb2/x")
@@ -67,7 +67,7 @@ async fn msteams_sends_a_message_card() {
         req.body_str(),
         "{\"@context\":\"http://schema.org/extensions\",\"type\":\"MessageCard\",\"title\":\"T firing\",\"summary\":\"S \\u003c1\\u003e\",\"text\":\"X \\u0026 y\",\"themeColor\":\"8C1A1A\"}\n"
     );
-    let failing = TestServer::start(|_| Reply::status(413).with_body("too big")).await;
+    let failing = RecordingServer::start(|_| Reply::status(413).with_body("too big")).await;
     let r2 = receiver(&format!(
         "msteams_configs:\n- webhook_url: {}\n",
         failing.url("/x")
@@ -89,7 +89,7 @@ async fn msteams_sends_a_message_card() {
 
 #[tokio::test]
 async fn msteamsv2_sends_an_adaptive_card() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "msteamsv2_configs:\n- webhook_url: {}\n  title: 'T {{{{ .Status }}}}'\n  text: ''\n",
         server.url("/workflows/x")
@@ -105,7 +105,7 @@ async fn msteamsv2_sends_an_adaptive_card() {
 
 #[tokio::test]
 async fn msteamsv2_default_text_uses_the_markdown_alert_list() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "msteamsv2_configs:\n- webhook_url: {}\n",
         server.url("/w")
@@ -124,7 +124,7 @@ async fn msteamsv2_default_text_uses_the_markdown_alert_list() {
 
 #[tokio::test]
 async fn mattermost_single_attachment_with_fields_and_priority() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "mattermost_configs:\n- webhook_url: {}\n  channel: '#ops'\n  username: am\n  text: body\n  fallback: fb\n  color: danger\n  title: T\n  title_link: http://am/x\n  fields:\n  - {{title: a, value: '1', short: true}}\n  - {{title: b, value: '2'}}\n  priority: {{priority: IMPORTANT, requested_ack: true, persistent_notifications: true}}\n  props: {{card: card}}\n",
         server.url("/hooks/abc")
@@ -142,7 +142,7 @@ async fn mattermost_single_attachment_with_fields_and_priority() {
 
 #[tokio::test]
 async fn mattermost_configured_attachments_move_the_text_up() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "mattermost_configs:\n- webhook_url: {}\n  username: ''\n  text: top\n  attachments:\n  - title: A1\n  - text: A2\n    fields: [{{title: x, value: y, short: false}}]\n",
         server.url("/hooks/abc")
@@ -158,7 +158,7 @@ async fn mattermost_configured_attachments_move_the_text_up() {
 
 #[tokio::test]
 async fn mattermost_errors_name_the_channel() {
-    let server = TestServer::start(|_| Reply::status(503).with_body("down")).await;
+    let server = RecordingServer::start(|_| Reply::status(503).with_body("down")).await;
     let r = receiver(&format!(
         "mattermost_configs:\n- webhook_url: {}\n  channel: town-square\n",
         server.url("/h")
@@ -186,7 +186,8 @@ fn rocketchat_block(url: &str) -> String {
 
 #[tokio::test]
 async fn rocketchat_posts_with_token_headers() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(r#"{"success":true}"#)).await;
+    let server =
+        RecordingServer::start(|_| Reply::status(200).with_body(r#"{"success":true}"#)).await;
     let r = receiver(&rocketchat_block(&server.url("/")));
     let n = RocketchatNotifier::new(&r.rocketchat_configs[0], 0, templates(), &env())
         .expect("notifier");
@@ -230,7 +231,7 @@ async fn rocketchat_answers_with_success_false_are_errors() {
         ),
     ];
     for (status, body, (retry, reason), message) in cases {
-        let server = TestServer::start(move |_| Reply::status(status).with_body(body)).await;
+        let server = RecordingServer::start(move |_| Reply::status(status).with_body(body)).await;
         let r = receiver(&rocketchat_block(&server.url("/")));
         let err = RocketchatNotifier::new(&r.rocketchat_configs[0], 0, templates(), &env())
             .expect("notifier")

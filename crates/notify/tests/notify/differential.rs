@@ -16,7 +16,7 @@ use tocsin_alerting::notifier::Notifier;
 use tocsin_notify::http::HttpClientSettings;
 use tocsin_notify::{IntegrationEnv, WebhookNotifier, WebhookSettings, WebhookUrl};
 
-use crate::support::{Recorded, TestServer, context, labels};
+use crate::support::{Recorded, RecordingServer, context, labels};
 use crate::upstream;
 
 fn find_alertmanager() -> Option<PathBuf> {
@@ -43,7 +43,7 @@ fn string_map(value: &serde_json::Value) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn wait_for_request(server: &TestServer, deadline: Duration) -> Option<Recorded> {
+async fn wait_for_request(server: &RecordingServer, deadline: Duration) -> Option<Recorded> {
     let started = Instant::now();
     while started.elapsed() < deadline {
         if let Some(first) = server.requests().into_iter().next() {
@@ -60,8 +60,8 @@ async fn webhook_body_matches_alertmanager_025() {
         eprintln!("SKIPPED: no Alertmanager binary found; differential webhook test not run");
         return;
     };
-    let upstream_sink = TestServer::ok().await;
-    let upstream_truncated_sink = TestServer::ok().await;
+    let upstream_sink = RecordingServer::ok().await;
+    let upstream_truncated_sink = RecordingServer::ok().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("alertmanager.yml");
     std::fs::write(
@@ -157,7 +157,7 @@ async fn webhook_body_matches_alertmanager_025() {
     let ctx = context("my.recv", &[("alertname", "Diff")], "first notification");
     assert_eq!(labels(&[("alertname", "Diff")]), ctx.flush.group_labels);
     for (max_alerts, theirs) in [(0, &theirs), (1, &theirs_truncated)] {
-        let our_sink = TestServer::ok().await;
+        let our_sink = RecordingServer::ok().await;
         let settings = WebhookSettings {
             url: WebhookUrl::Inline(our_sink.url("/hook")),
             max_alerts,

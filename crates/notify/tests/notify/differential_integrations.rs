@@ -50,7 +50,7 @@ use tocsin_notify::wechat::WechatNotifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::support::{Recorded, Reply, TestServer, context};
+use crate::support::{Recorded, RecordingServer, Reply, context};
 use crate::upstream;
 
 const EXTERNAL_URL: &str = "http://am.example:9093";
@@ -442,8 +442,8 @@ async fn requests_match_alertmanager_025() {
         eprintln!("SKIPPED: no Alertmanager binary found; integration differential test not run");
         return;
     };
-    let theirs = TestServer::start(provider_answer).await;
-    let their_capture = TestServer::ok().await;
+    let theirs = RecordingServer::start(provider_answer).await;
+    let their_capture = RecordingServer::ok().await;
     let their_proxy = InterceptingProxy::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("alertmanager.yml");
@@ -514,7 +514,7 @@ async fn requests_match_alertmanager_025() {
         serde_json::from_slice(&their_capture.requests()[0].body).expect("capture json");
 
     // The same notification through tocsin.
-    let ours = TestServer::start(provider_answer).await;
+    let ours = RecordingServer::start(provider_answer).await;
     let our_proxy = InterceptingProxy::start().await;
     let loaded = tocsin_config::load_str(
         &receiver_yaml(&ours.url(""), our_proxy.port, "http://127.0.0.1:1/unused"),

@@ -7,7 +7,7 @@ use tocsin_notify::discord::DiscordNotifier;
 use tocsin_notify::preview::{Preview, Rendered};
 
 use crate::integration_support::{ctx, env, firing, parts, receiver, resolved, templates};
-use crate::support::{Reply, TestServer};
+use crate::support::{RecordingServer, Reply};
 
 fn notifier(block: &str) -> DiscordNotifier {
     let r = receiver(block);
@@ -22,7 +22,7 @@ fn simple(url: &str) -> String {
 
 #[tokio::test]
 async fn firing_request_is_exact() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&simple(&server.url("/api/webhooks/1/tok")));
     n.notify(&ctx(), &firing()).await.expect("sent");
     let req = server.single_request();
@@ -38,7 +38,7 @@ async fn firing_request_is_exact() {
 
 #[tokio::test]
 async fn resolved_is_green_and_optional_fields_appear() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let block = format!(
         "{}  content: 'C'\n  username: bot\n  avatar_url: http://img.example/a.png\n",
         simple(&server.url("/hook"))
@@ -57,7 +57,7 @@ async fn resolved_is_green_and_optional_fields_appear() {
 
 #[tokio::test]
 async fn bad_avatar_url_is_left_out() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let block = format!(
         "{}  avatar_url: 'http://a b/%zz'\n",
         simple(&server.url("/hook"))
@@ -71,7 +71,7 @@ async fn bad_avatar_url_is_left_out() {
 
 #[tokio::test]
 async fn limits_cut_title_description_and_content() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let block = format!(
         "discord_configs:\n- webhook_url: {}\n  title: '{}'\n  message: '{}'\n  content: '{}'\n",
         server.url("/hook"),
@@ -101,7 +101,7 @@ async fn answers_are_classified_like_upstream() {
         (429, "", false, FailureReason::RateLimited),
         (500, "boom", true, FailureReason::ServerError),
     ] {
-        let server = TestServer::start(move |_| Reply::status(status).with_body(body)).await;
+        let server = RecordingServer::start(move |_| Reply::status(status).with_body(body)).await;
         let err = notifier(&simple(&server.url("/hook")))
             .notify(&ctx(), &firing())
             .await
@@ -117,7 +117,7 @@ async fn answers_are_classified_like_upstream() {
 
 #[tokio::test]
 async fn webhook_url_file_is_read_at_send_time() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("url");
     let block = format!(
@@ -145,7 +145,7 @@ async fn webhook_url_file_is_read_at_send_time() {
 
 #[tokio::test]
 async fn template_errors_are_final() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let block = format!(
         "discord_configs:\n- webhook_url: {}\n  title: '{{{{ .Nope.Deeper }}}}'\n",
         server.url("/hook")
@@ -161,7 +161,7 @@ async fn template_errors_are_final() {
 
 #[tokio::test]
 async fn preview_is_the_request_with_the_url_masked() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&simple(&server.url("/hook")));
     let rendered = n.preview(&ctx(), &firing()).expect("preview");
     n.notify(&ctx(), &firing()).await.expect("sent");

@@ -12,7 +12,7 @@ use tocsin_notify::jira::JiraNotifier;
 use tocsin_notify::preview::{Preview, Rendered};
 
 use crate::integration_support::{ctx, env, firing, parts, receiver, resolved, templates};
-use crate::support::{Recorded, Reply, TestServer};
+use crate::support::{Recorded, RecordingServer, Reply};
 
 fn notifier(block: &str) -> JiraNotifier {
     let r = receiver(block);
@@ -24,8 +24,8 @@ fn label() -> String {
 }
 
 /// A Jira that knows `existing` (a search answer) and these transitions.
-async fn jira(existing: &'static str) -> TestServer {
-    TestServer::start(move |req: &Recorded| {
+async fn jira(existing: &'static str) -> RecordingServer {
+    RecordingServer::start(move |req: &Recorded| {
         let path = req.uri.as_str();
         if path.ends_with("/search") || path.ends_with("/search/jql") {
             Reply::status(200).with_body(existing)
@@ -185,7 +185,7 @@ async fn missing_transitions_and_error_answers() {
         (503, true, FailureReason::ServerError),
         (400, false, FailureReason::ClientError),
     ] {
-        let server = TestServer::start(move |_| Reply::status(status).with_body("nope")).await;
+        let server = RecordingServer::start(move |_| Reply::status(status).with_body("nope")).await;
         let err = notifier(&CREATE_BLOCK.replace("URL", &server.url("")))
             .notify(&ctx(), &firing())
             .await
@@ -198,7 +198,7 @@ async fn missing_transitions_and_error_answers() {
 
     let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = calls.clone();
-    let server = TestServer::start(move |_| {
+    let server = RecordingServer::start(move |_| {
         match counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
             0 => Reply::status(200).with_body(r#"{"issues":[]}"#),
             _ => Reply::status(400)

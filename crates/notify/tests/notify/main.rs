@@ -4,6 +4,8 @@
 //! the chat, paging and cloud integrations against stand-in providers.
 
 mod chat_integrations;
+#[path = "../common/recording_server.rs"]
+mod recording_server;
 #[path = "../common/upstream.rs"]
 mod upstream;
 

@@ -12,7 +12,7 @@ use tocsin_notify::telegram::TelegramNotifier;
 use tocsin_notify::wechat::WechatNotifier;
 
 use crate::integration_support::{ctx, env, firing, parts, receiver, templates};
-use crate::support::{Reply, TestServer};
+use crate::support::{RecordingServer, Reply};
 
 const TELEGRAM_OK: &str = r#"{"ok":true,"result":{"message_id":1,"chat":{"id":-100}}}"#;
 
@@ -23,7 +23,7 @@ fn telegram(block: &str) -> TelegramNotifier {
 
 #[tokio::test]
 async fn telegram_plain_mode_request() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
+    let server = RecordingServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
     let n = telegram(&format!(
         "telegram_configs:\n- api_url: {}\n  bot_token: '123:abc'\n  chat_id: -100\n  message_thread_id: 7\n  parse_mode: ''\n  message: 'M <{{{{ .Status }}}}> & x'\n",
         server.url("")
@@ -47,7 +47,7 @@ async fn telegram_plain_mode_request() {
 
 #[tokio::test]
 async fn telegram_html_mode_escapes_and_replaces_long_messages() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
+    let server = RecordingServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
     let block = |message: &str| {
         format!(
             "telegram_configs:\n- api_url: {}\n  bot_token: t\n  chat_id: 1\n  disable_notifications: true\n  message: '{message}'\n",
@@ -76,7 +76,7 @@ async fn telegram_html_mode_escapes_and_replaces_long_messages() {
 
 #[tokio::test]
 async fn telegram_errors_are_retried_with_telegrams_words() {
-    let server = TestServer::start(|_| {
+    let server = RecordingServer::start(|_| {
         Reply::status(400).with_body(
             r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#,
         )
@@ -97,7 +97,7 @@ async fn telegram_errors_are_retried_with_telegrams_words() {
 
 #[tokio::test]
 async fn telegram_token_and_chat_from_files() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
+    let server = RecordingServer::start(|_| Reply::status(200).with_body(TELEGRAM_OK)).await;
     let dir = tempfile::tempdir().unwrap();
     let (token, chat) = (dir.path().join("token"), dir.path().join("chat"));
     std::fs::write(&token, "file-token\n").unwrap();
@@ -141,7 +141,7 @@ fn pushover(block: &str, api: &str) -> PushoverNotifier {
 
 #[tokio::test]
 async fn pushover_sends_parameters_in_the_query() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let dir = tempfile::tempdir().unwrap();
     let token = dir.path().join("token");
     // Upstream does not trim token files.
@@ -172,7 +172,7 @@ async fn pushover_sends_parameters_in_the_query() {
 
 #[tokio::test]
 async fn pushover_empty_messages_and_errors() {
-    let server = TestServer::start(|_| {
+    let server = RecordingServer::start(|_| {
         Reply::status(400).with_body(
             r#"{"user":"invalid","errors":["user identifier is not a valid user, group, or subscribed user key"],"status":0,"request":"r"}"#,
         )
@@ -210,7 +210,7 @@ fn wechat_block(url: &str) -> String {
 async fn wechat_fetches_caches_and_refreshes_the_token() {
     let sends = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = sends.clone();
-    let server = TestServer::start(move |req| {
+    let server = RecordingServer::start(move |req| {
         if req.uri.starts_with("/cgi-bin/gettoken") {
             return Reply::status(200)
                 .with_body(r#"{"errcode":0,"access_token":"at-1","expires_in":7200}"#);
@@ -284,7 +284,7 @@ async fn wechat_answers_decide_retries() {
         ),
     ];
     for (status, body, expected) in cases {
-        let server = TestServer::start(move |req| {
+        let server = RecordingServer::start(move |req| {
             if req.uri.contains("/gettoken") {
                 Reply::status(200).with_body(r#"{"access_token":"at"}"#)
             } else {
@@ -300,7 +300,7 @@ async fn wechat_answers_decide_retries() {
             .unwrap_err();
         assert_eq!(parts(&err), expected, "{body}");
     }
-    let server = TestServer::start(|_| {
+    let server = RecordingServer::start(|_| {
         Reply::status(200).with_body(r#"{"errcode":40001,"errmsg":"invalid credential"}"#)
     })
     .await;
@@ -322,7 +322,7 @@ async fn wechat_answers_decide_retries() {
 
 #[tokio::test]
 async fn incidentio_posts_version_1_with_the_alert_source_token() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "incidentio_configs:\n- url: {}\n  alert_source_token: src-token\n  max_alerts: 1\n",
         server.url("/v2/alert_events/http/abc")
@@ -371,7 +371,7 @@ async fn incidentio_retries_rate_limits_and_summarises_errors() {
             ),
         ),
     ] {
-        let server = TestServer::start(move |_| Reply::status(status).with_body(body)).await;
+        let server = RecordingServer::start(move |_| Reply::status(status).with_body(body)).await;
         let r = receiver(&format!(
             "incidentio_configs:\n- url: {}\n  alert_source_token: t\n",
             server.url("/x")
@@ -387,7 +387,7 @@ async fn incidentio_retries_rate_limits_and_summarises_errors() {
 
 #[tokio::test]
 async fn incidentio_keeps_one_alert_when_the_payload_is_too_large() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let r = receiver(&format!(
         "incidentio_configs:\n- url: {}\n  alert_source_token: t\n",
         server.url("/x")

@@ -10,7 +10,7 @@ use tocsin_notify::sigv4::{self, Credentials, Scope, SigningRequest};
 use tocsin_notify::sns::SnsNotifier;
 
 use crate::integration_support::{NOW, ctx, env, firing, parts, receiver, templates};
-use crate::support::{Recorded, Reply, TestServer};
+use crate::support::{Recorded, RecordingServer, Reply};
 
 const PUBLISHED: &str = r#"<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m</MessageId></PublishResult></PublishResponse>"#;
 
@@ -54,7 +54,7 @@ fn expected_authorization(req: &Recorded) -> String {
 
 #[tokio::test]
 async fn fifo_topic_publish_is_encoded_and_signed() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
+    let server = RecordingServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
     let n = notifier(&block(
         &server.url("/base"),
         "topic_arn: 'arn:aws:sns:eu-west-1:1:alerts.fifo'",
@@ -83,7 +83,7 @@ async fn fifo_topic_publish_is_encoded_and_signed() {
 
 #[tokio::test]
 async fn sms_messages_are_cut_at_1600_bytes_and_flagged() {
-    let server = TestServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
+    let server = RecordingServer::start(|_| Reply::status(200).with_body(PUBLISHED)).await;
     // 1 + 800 * 2 bytes: the cut falls inside the last character, as
     // upstream's byte copy does.
     let message = format!("a{}", "é".repeat(800));
@@ -111,7 +111,7 @@ async fn sns_errors_quote_the_xml_message() {
         (403, false, FailureReason::AuthError),
         (500, true, FailureReason::ServerError),
     ] {
-        let server = TestServer::start(move |_| {
+        let server = RecordingServer::start(move |_| {
             Reply::status(status).with_body(
                 "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>Invalid parameter: TopicArn</Message></Error><RequestId>r</RequestId></ErrorResponse>",
             )
@@ -128,7 +128,7 @@ async fn sns_errors_quote_the_xml_message() {
 
 #[tokio::test]
 async fn template_errors_name_the_field() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let err = notifier(&block(&server.url(""), "topic_arn: '{{ .Nope.X }}'", ""))
         .notify(&ctx(), &firing())
         .await

@@ -12,7 +12,7 @@ use tocsin_alerting::notifier::{Notifier, NotifyError};
 use tocsin_notify::http::{HttpClientSettings, Secret, TlsSettings, TlsVersion};
 use tocsin_notify::{IntegrationEnv, WebhookNotifier, WebhookSettings, WebhookUrl};
 
-use crate::support::{Reply, TestServer, alert, context, utc};
+use crate::support::{RecordingServer, Reply, alert, context, utc};
 use tocsin_alerting::alert::Time;
 
 fn fixture(name: &str) -> PathBuf {
@@ -97,7 +97,7 @@ fn with_ca() -> TlsSettings {
 
 #[tokio::test]
 async fn ca_file_verifies_the_server() {
-    let server = TestServer::start_tls(server_config(false), |_| Reply::status(200)).await;
+    let server = RecordingServer::start_tls(server_config(false), |_| Reply::status(200)).await;
     let url = format!("https://localhost:{}/", server.addr.port());
     send(&notifier(url, with_ca())).await.expect("trusted");
     assert_eq!(server.requests().len(), 1);
@@ -105,7 +105,7 @@ async fn ca_file_verifies_the_server() {
 
 #[tokio::test]
 async fn unknown_issuer_and_wrong_name_fail_retryably() {
-    let server = TestServer::start_tls(server_config(false), |_| Reply::status(200)).await;
+    let server = RecordingServer::start_tls(server_config(false), |_| Reply::status(200)).await;
     let by_name = format!("https://localhost:{}/", server.addr.port());
     let err = send(&notifier(by_name, TlsSettings::default()))
         .await
@@ -121,7 +121,7 @@ async fn unknown_issuer_and_wrong_name_fail_retryably() {
 
 #[tokio::test]
 async fn server_name_overrides_the_url_host() {
-    let server = TestServer::start_tls(server_config(false), |_| Reply::status(200)).await;
+    let server = RecordingServer::start_tls(server_config(false), |_| Reply::status(200)).await;
     let by_ip = format!("https://127.0.0.1:{}/", server.addr.port());
     let tls = TlsSettings {
         server_name: Some("localhost".into()),
@@ -134,7 +134,7 @@ async fn server_name_overrides_the_url_host() {
 
 #[tokio::test]
 async fn insecure_skip_verify_accepts_any_certificate() {
-    let server = TestServer::start_tls(server_config(false), |_| Reply::status(200)).await;
+    let server = RecordingServer::start_tls(server_config(false), |_| Reply::status(200)).await;
     let by_ip = format!("https://127.0.0.1:{}/", server.addr.port());
     let tls = TlsSettings {
         insecure_skip_verify: true,
@@ -145,7 +145,7 @@ async fn insecure_skip_verify_accepts_any_certificate() {
 
 #[tokio::test]
 async fn client_certificate_for_mutual_tls() {
-    let server = TestServer::start_tls(server_config(true), |_| Reply::status(200)).await;
+    let server = RecordingServer::start_tls(server_config(true), |_| Reply::status(200)).await;
     let url = format!("https://localhost:{}/", server.addr.port());
     send(&notifier(url.clone(), with_ca()))
         .await
@@ -161,7 +161,7 @@ async fn client_certificate_for_mutual_tls() {
 
 #[tokio::test]
 async fn version_bounds_are_honoured() {
-    let server = TestServer::start_tls(
+    let server = RecordingServer::start_tls(
         server_config_with(false, &[&rustls::version::TLS12]),
         |_| Reply::status(200),
     )

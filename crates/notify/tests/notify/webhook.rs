@@ -9,7 +9,7 @@ use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
 use tocsin_notify::http::{Authorization, BasicAuth, HttpClientSettings, HttpHeader, Secret};
 use tocsin_notify::{IntegrationEnv, WebhookNotifier, WebhookSettings, WebhookUrl};
 
-use crate::support::{Reply, TestServer, alert, context, utc};
+use crate::support::{RecordingServer, Reply, alert, context, utc};
 use tocsin_alerting::alert::Time;
 
 fn env_at(now: &str) -> IntegrationEnv {
@@ -62,7 +62,7 @@ const EXPECTED_034: &str = "{\"receiver\":\"my\\\\.recv\",\"status\":\"firing\",
 
 #[tokio::test]
 async fn golden_payload_reproduces_the_alertmanager_capture() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(settings(&server.url("/hook?x=1")));
     let ctx = context("my.recv", &[("alertname", "Test")], "first notification");
     let started = utc("2026-11-21T04:28:27.0073962Z");
@@ -113,7 +113,7 @@ async fn golden_payload_reproduces_the_alertmanager_capture() {
 
 #[tokio::test]
 async fn route_labels_reason_and_escaping_in_payload() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(settings(&server.url("/")));
     let mut ctx = context("r(1)", &[], "repeat interval elapsed");
     ctx.flush.route_labels = crate::support::labels(&[("team", "<ops & dev>")]);
@@ -142,7 +142,7 @@ async fn route_labels_reason_and_escaping_in_payload() {
 
 #[tokio::test]
 async fn max_alerts_truncates_before_common_labels() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let mut s = settings(&server.url("/"));
     s.max_alerts = 2;
     let n = notifier(s);
@@ -180,7 +180,7 @@ async fn max_alerts_truncates_before_common_labels() {
 
 #[tokio::test]
 async fn basic_auth_header() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let mut s = settings(&server.url("/"));
     s.http.basic_auth = Some(BasicAuth {
         username: Secret::Inline("user".into()),
@@ -196,7 +196,7 @@ async fn basic_auth_header() {
 
 #[tokio::test]
 async fn authorization_header_default_and_custom_type() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let mut s = settings(&server.url("/"));
     s.http.authorization = Some(Authorization {
         credentials: Secret::Inline("tok".into()),
@@ -224,7 +224,7 @@ async fn credentials_file_is_read_on_every_request() {
     let dir = tempfile::tempdir().expect("tempdir");
     let token = dir.path().join("token");
     std::fs::write(&token, "one\n").expect("write");
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let mut s = settings(&server.url("/"));
     s.http.authorization = Some(Authorization {
         credentials: Secret::File(token.clone()),
@@ -264,7 +264,7 @@ async fn http_headers_are_added() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("h");
     std::fs::write(&file, " from-file \n").expect("write");
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let mut s = settings(&server.url("/"));
     s.http.http_headers = vec![HttpHeader {
         name: "X-Team".into(),
@@ -281,7 +281,7 @@ async fn http_headers_are_added() {
 
 #[tokio::test]
 async fn server_errors_are_retried_with_upstream_text() {
-    let server = TestServer::start(|_| Reply::status(500).with_body("boom")).await;
+    let server = RecordingServer::start(|_| Reply::status(500).with_body("boom")).await;
     let err = send_one(&notifier(settings(&server.url("/"))))
         .await
         .expect_err("500");
@@ -297,7 +297,7 @@ async fn server_errors_are_retried_with_upstream_text() {
 
 #[tokio::test]
 async fn client_errors_are_final() {
-    let server = TestServer::start(|_| Reply::status(404)).await;
+    let server = RecordingServer::start(|_| Reply::status(404)).await;
     let err = send_one(&notifier(settings(&server.url("/"))))
         .await
         .expect_err("404");
@@ -313,7 +313,7 @@ async fn client_errors_are_final() {
 
 #[tokio::test]
 async fn rate_limiting_is_final_for_webhooks() {
-    let server = TestServer::start(|_| Reply::status(429).with_body("slow down")).await;
+    let server = RecordingServer::start(|_| Reply::status(429).with_body("slow down")).await;
     let err = send_one(&notifier(settings(&server.url("/"))))
         .await
         .expect_err("429");
@@ -329,7 +329,7 @@ async fn rate_limiting_is_final_for_webhooks() {
 
 #[tokio::test]
 async fn auth_failures_are_final() {
-    let server = TestServer::start(|_| Reply::status(403)).await;
+    let server = RecordingServer::start(|_| Reply::status(403)).await;
     let err = send_one(&notifier(settings(&server.url("/"))))
         .await
         .expect_err("403");
@@ -338,7 +338,7 @@ async fn auth_failures_are_final() {
 
 #[tokio::test]
 async fn timeout_is_retried_and_named() {
-    let server = TestServer::start(|_| Reply::status(200).after(Duration::from_secs(5))).await;
+    let server = RecordingServer::start(|_| Reply::status(200).after(Duration::from_secs(5))).await;
     let mut s = settings(&server.url("/secret-path"));
     s.timeout = Duration::from_millis(200);
     let started = std::time::Instant::now();
@@ -383,8 +383,8 @@ async fn connection_refused_is_retried_without_leaking_the_url() {
 
 #[tokio::test]
 async fn url_file_is_read_at_send_time() {
-    let first = TestServer::ok().await;
-    let second = TestServer::ok().await;
+    let first = RecordingServer::ok().await;
+    let second = RecordingServer::ok().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("url");
     std::fs::write(&path, format!("{}\n", first.url("/a"))).expect("write");
@@ -419,7 +419,7 @@ async fn url_file_is_read_at_send_time() {
 
 #[tokio::test]
 async fn redirects_follow_the_setting() {
-    let server = TestServer::start(|r| {
+    let server = RecordingServer::start(|r| {
         if r.uri == "/old" {
             Reply::status(307).redirect_to("/new")
         } else {
@@ -454,7 +454,7 @@ async fn redirects_follow_the_setting() {
 
 #[tokio::test]
 async fn connections_are_reused() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(settings(&server.url("/")));
     for _ in 0..50 {
         send_one(&n).await.expect("sent");
@@ -469,7 +469,7 @@ async fn connections_are_reused() {
 #[tokio::test]
 #[ignore = "measurement, run by hand"]
 async fn throughput() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(settings(&server.url("/")));
     let ctx = context("team", &[("alertname", "A")], "first notification");
     let t = utc("2026-11-21T04:00:00Z");
@@ -511,7 +511,7 @@ async fn unusable_urls_are_retried_like_upstream() {
 
 #[tokio::test]
 async fn proxy_url_and_no_proxy() {
-    let proxy = TestServer::ok().await;
+    let proxy = RecordingServer::ok().await;
     let mut s = settings("http://webhook.invalid/hook");
     s.http.proxy.proxy_url = Some(proxy.url(""));
     send_one(&notifier(s.clone()))

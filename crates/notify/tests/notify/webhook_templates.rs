@@ -8,7 +8,7 @@ use tocsin_notify::WebhookNotifier;
 use tocsin_notify::preview::{Preview, Rendered};
 
 use crate::integration_support::{ctx, env, firing, parts, receiver, templates};
-use crate::support::TestServer;
+use crate::support::RecordingServer;
 
 fn notifier(block: &str) -> WebhookNotifier {
     let r = receiver(block);
@@ -17,7 +17,7 @@ fn notifier(block: &str) -> WebhookNotifier {
 
 #[tokio::test]
 async fn payload_map_replaces_the_message() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&format!(
         "webhook_configs:\n- url: {}\n  payload:\n    custom: some custom content\n    commonLabels: '{{{{ .CommonLabels | toJson }}}}'\n    count: '{{{{ len .Alerts }}}}'\n    static: [1, 2.5, true, null]\n    '{{{{ .Status }}}}': key\n",
         server.url("/hook")
@@ -32,7 +32,7 @@ async fn payload_map_replaces_the_message() {
 #[tokio::test]
 async fn payload_strings_that_look_like_yaml_stay_strings_inside_json() {
     // Upstream TestWebhookCustomPayloadPreservesYAMLLikeStrings.
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&format!(
         "webhook_configs:\n- url: {}\n  payload: |-\n    {{{{- $res := list -}}}}\n    {{{{- range .Alerts -}}}}\n    {{{{- $res = append $res .Labels -}}}}\n    {{{{- end -}}}}\n    {{{{ toJson $res }}}}\n",
         server.url("/hook")
@@ -57,7 +57,7 @@ async fn payload_strings_that_look_like_yaml_stay_strings_inside_json() {
 
 #[tokio::test]
 async fn templated_urls_and_their_errors() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&format!(
         "webhook_configs:\n- url: '{}/{{{{ .GroupLabels.alertname }}}}?t=secret'\n",
         server.url("/hooks")
@@ -100,7 +100,7 @@ async fn templated_urls_and_their_errors() {
 
 #[tokio::test]
 async fn payload_template_errors_are_final() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&format!(
         "webhook_configs:\n- url: {}\n  payload:\n    x: '{{{{ .Nope.X }}}}'\n",
         server.url("/hook")
@@ -118,7 +118,7 @@ async fn payload_template_errors_are_final() {
 
 #[tokio::test]
 async fn without_payload_the_default_message_is_sent() {
-    let server = TestServer::ok().await;
+    let server = RecordingServer::ok().await;
     let n = notifier(&format!(
         "webhook_configs:\n- url: {}\n",
         server.url("/hook")

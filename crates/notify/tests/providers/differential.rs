@@ -35,7 +35,7 @@ use tocsin_notify::slack::SlackNotifier;
 use tocsin_notify::victorops::VictorOpsNotifier;
 
 use crate::smtp_server::{Session, SmtpOptions, SmtpServer};
-use crate::support::{Recorded, Reply, StubServer, context, qp_decode, templates};
+use crate::support::{Recorded, RecordingServer, Reply, context, qp_decode, templates};
 use crate::upstream;
 
 fn find_alertmanager() -> Option<PathBuf> {
@@ -300,7 +300,7 @@ async fn requests_match_alertmanager_025() {
         eprintln!("SKIPPED: no Alertmanager binary found; provider differential test not run");
         return;
     };
-    let theirs_http = StubServer::start(answer).await;
+    let theirs_http = RecordingServer::start(answer).await;
     let theirs_smtp = SmtpServer::start(SmtpOptions::default()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("alertmanager.yml");
@@ -379,7 +379,7 @@ async fn requests_match_alertmanager_025() {
     };
 
     // tocsin, same YAML, own servers.
-    let ours_http = StubServer::start(answer).await;
+    let ours_http = RecordingServer::start(answer).await;
     let ours_smtp = SmtpServer::start(SmtpOptions::default()).await;
     let receiver =
         crate::support::receiver("", &receivers_yaml(&ours_http.url(""), ours_smtp.port()));

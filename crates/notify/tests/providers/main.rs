@@ -4,6 +4,8 @@
 //! `http_config` mapping, and the differential test against the real
 //! Alertmanager 0.25.
 
+#[path = "../common/recording_server.rs"]
+mod recording_server;
 #[path = "../common/upstream.rs"]
 mod upstream;
 

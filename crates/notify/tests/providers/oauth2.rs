@@ -14,12 +14,12 @@ use tocsin_alerting::notifier::Notifier;
 use tocsin_notify::http::{HttpClient, HttpClientSettings};
 use tocsin_notify::webhook::WebhookNotifier;
 
-use crate::support::{Recorded, Reply, StubServer, context, env, firing, receiver, templates};
+use crate::support::{Recorded, RecordingServer, Reply, context, env, firing, receiver, templates};
 
 /// A token endpoint handing out `tok-1`, `tok-2`, … valid `expires_in` seconds.
-async fn token_server(expires_in: Option<u64>) -> StubServer {
+async fn token_server(expires_in: Option<u64>) -> RecordingServer {
     let issued = Arc::new(AtomicUsize::new(0));
-    StubServer::start(move |_| {
+    RecordingServer::start(move |_| {
         let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
         let expiry = expires_in.map_or(String::new(), |s| format!(r#","expires_in":{s}"#));
         Reply::json(
@@ -68,7 +68,7 @@ async fn post(client: &HttpClient, url: &str) -> u16 {
 async fn token_is_reused_until_shortly_before_expiry_then_renewed() {
     // 12 s minus the 10 s expiry margin: fresh for about 2 s.
     let tokens = token_server(Some(12)).await;
-    let target = StubServer::answering(200).await;
+    let target = RecordingServer::answering(200).await;
     let client = client(&format!(
         "        client_id: my id\n        client_secret: s&cret/\n        scopes: [read, write]\n        token_url: {}\n        endpoint_params:\n          audience: alerts\n",
         tokens.url("/oauth/token")
@@ -111,7 +111,7 @@ async fn token_is_reused_until_shortly_before_expiry_then_renewed() {
 
 #[tokio::test]
 async fn credentials_move_to_the_form_when_the_header_is_rejected() {
-    let tokens = StubServer::start(|req| {
+    let tokens = RecordingServer::start(|req| {
         if req.header("authorization").is_some() {
             Reply::json(401, r#"{"error":"invalid_client"}"#)
         } else {
@@ -119,7 +119,7 @@ async fn credentials_move_to_the_form_when_the_header_is_rejected() {
         }
     })
     .await;
-    let target = StubServer::answering(200).await;
+    let target = RecordingServer::answering(200).await;
     let client = client(&format!(
         "        client_id: id\n        client_secret: secret\n        token_url: {}\n",
         tokens.url("/token")
@@ -145,7 +145,7 @@ async fn a_changed_secret_file_fetches_a_new_token() {
     let secret = dir.path().join("secret");
     std::fs::write(&secret, "first\n").expect("write");
     let tokens = token_server(None).await;
-    let target = StubServer::answering(200).await;
+    let target = RecordingServer::answering(200).await;
     let client = client(&format!(
         "        client_id: id\n        client_secret_file: {}\n        token_url: {}\n",
         secret.display(),
@@ -161,8 +161,8 @@ async fn a_changed_secret_file_fetches_a_new_token() {
 
 #[tokio::test]
 async fn a_failing_token_endpoint_fails_the_notification_retryably() {
-    let tokens = StubServer::start(|_| Reply::text(500, "boom")).await;
-    let target = StubServer::answering(200).await;
+    let tokens = RecordingServer::start(|_| Reply::text(500, "boom")).await;
+    let target = RecordingServer::answering(200).await;
     let r = receiver(
         "",
         &format!(
@@ -186,7 +186,7 @@ async fn a_failing_token_endpoint_fails_the_notification_retryably() {
 }
 
 /// The `Authorization` header of the latest request `server` received.
-fn last_authorization(server: &StubServer) -> String {
+fn last_authorization(server: &RecordingServer) -> String {
     server
         .requests()
         .last()

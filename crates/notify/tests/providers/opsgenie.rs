@@ -8,7 +8,7 @@ use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
 use tocsin_notify::opsgenie::OpsGenieNotifier;
 use tocsin_notify::preview::{Preview, Rendered};
 
-use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
+use crate::support::{RecordingServer, Reply, context, env, firing, receiver, resolved, templates};
 
 /// SHA-256 of `{}:{alertname="Test"}`, produced by Go 1.19.
 const TEST_KEY_HASH: &str = "e9431e3956d0c42acc81f7e5efa9f884c86bb68f834cbecb73e7cb9a0c1271d5";
@@ -32,7 +32,7 @@ fn test_alert() -> Alert {
 
 #[tokio::test]
 async fn create_with_every_field_then_updates() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!(
         r#"  - api_key: key-{{{{ .CommonLabels.env }}}}
     api_url: {}
@@ -103,7 +103,7 @@ async fn create_with_every_field_then_updates() {
 
 #[tokio::test]
 async fn resolved_groups_close_the_alert() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!("  - api_key: k\n    api_url: {}\n", stub.url("/")));
     send(&n, &[resolved(&[("alertname", "Test")], &[])])
         .await
@@ -123,7 +123,7 @@ async fn resolved_groups_close_the_alert() {
 
 #[tokio::test]
 async fn default_create_body() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!("  - api_key: k\n    api_url: {}\n", stub.url("/")));
     send(&n, &[test_alert()]).await.expect("sent");
     let body = stub.single_request().json();
@@ -141,7 +141,7 @@ async fn default_create_body() {
 
 #[tokio::test]
 async fn genie_key_wins_over_http_config_credentials() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!(
         "  - api_key: k\n    api_url: {}\n    http_config:\n      authorization:\n        credentials: other\n",
         stub.url("/")
@@ -184,7 +184,7 @@ async fn answers() {
             "unexpected status code 401",
         ),
     ] {
-        let stub = StubServer::start(move |_| reply.clone()).await;
+        let stub = RecordingServer::start(move |_| reply.clone()).await;
         let n = notifier(&format!(
             "  - api_key: k\n    api_url: {}\n    update_alerts: true\n",
             stub.url("/")
@@ -200,7 +200,7 @@ async fn answers() {
 
 #[tokio::test]
 async fn api_key_file_is_templated_and_trimmed() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("key");
     std::fs::write(&path, "  file-{{ .CommonLabels.env }}\n").expect("write");
@@ -228,7 +228,7 @@ async fn api_key_file_is_templated_and_trimmed() {
 
 #[tokio::test]
 async fn long_messages_are_cut_to_130_characters() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!(
         "  - api_key: k\n    api_url: {}\n    message: '{}'\n",
         stub.url("/"),

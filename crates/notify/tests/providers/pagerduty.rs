@@ -7,7 +7,7 @@ use tocsin_alerting::alert::Alert;
 use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
 use tocsin_notify::pagerduty::PagerdutyNotifier;
 
-use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
+use crate::support::{RecordingServer, Reply, context, env, firing, receiver, resolved, templates};
 
 /// SHA-256 of `{}:{alertname="Test"}`, produced by Go 1.19.
 const TEST_KEY_HASH: &str = "e9431e3956d0c42acc81f7e5efa9f884c86bb68f834cbecb73e7cb9a0c1271d5";
@@ -34,7 +34,7 @@ fn test_alert() -> Alert {
 
 #[tokio::test]
 async fn v2_trigger_with_every_field() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!(
         r#"  - routing_key: '0123456789abcdef0123456789abcdef'
     url: {}
@@ -86,7 +86,7 @@ async fn v2_trigger_with_every_field() {
 
 #[tokio::test]
 async fn v2_resolve_uses_the_defaults() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let n = notifier(&format!(
         "  - routing_key: key\n    url: {}\n",
         stub.url("/v2/enqueue")
@@ -115,7 +115,7 @@ async fn v2_resolve_uses_the_defaults() {
 
 #[tokio::test]
 async fn v1_events_use_the_service_key_and_legacy_fields() {
-    let stub = StubServer::answering(200).await;
+    let stub = RecordingServer::answering(200).await;
     let n = notifier("  - service_key: svc\n    details:\n      a: b\n")
         .with_events_v1_url(stub.url("/generic/2010-04-15/create_event.json"));
     send(&n, &[test_alert()]).await.expect("sent");
@@ -134,7 +134,7 @@ async fn v1_events_use_the_service_key_and_legacy_fields() {
     );
 
     // Resolve events carry no client.
-    let stub = StubServer::answering(200).await;
+    let stub = RecordingServer::answering(200).await;
     let n = notifier("  - service_key: svc\n").with_events_v1_url(stub.url("/v1"));
     send(&n, &[resolved(&[("alertname", "Test")], &[])])
         .await
@@ -144,7 +144,7 @@ async fn v1_events_use_the_service_key_and_legacy_fields() {
     assert!(body.get("client").is_none());
 
     // v1 retries 403 (rate limit), without a status reason.
-    let stub = StubServer::answering(403).await;
+    let stub = RecordingServer::answering(403).await;
     let n = notifier("  - service_key: svc\n").with_events_v1_url(stub.url("/v1"));
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert!(err.retry);
@@ -166,7 +166,7 @@ async fn v2_answers() {
         ),
     ];
     for (reply, retry, reason, message) in cases {
-        let stub = StubServer::start(move |_| reply.clone()).await;
+        let stub = RecordingServer::start(move |_| reply.clone()).await;
         let n = notifier(&format!(
             "  - routing_key: key\n    url: {}\n",
             stub.url("/e")
@@ -190,7 +190,7 @@ async fn v2_answers() {
 
 #[tokio::test]
 async fn oversized_events_lose_their_details() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let big = "x".repeat(600_000);
     let n = notifier(&format!(
         "  - routing_key: key\n    url: {}\n    details:\n      big: {big}\n",
@@ -207,7 +207,7 @@ async fn oversized_events_lose_their_details() {
 
 #[tokio::test]
 async fn routing_key_file_is_read_and_trimmed_at_send_time() {
-    let stub = StubServer::answering(202).await;
+    let stub = RecordingServer::answering(202).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("key");
     let n = notifier(&format!(

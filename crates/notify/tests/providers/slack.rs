@@ -12,7 +12,7 @@ use tocsin_config::notifiers::SlackConfig;
 use tocsin_notify::preview::{Preview, Rendered};
 use tocsin_notify::slack::SlackNotifier;
 
-use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
+use crate::support::{RecordingServer, Reply, context, env, firing, receiver, resolved, templates};
 
 fn slack_config(global: &str, config: &str) -> SlackConfig {
     let receiver = receiver(global, &format!("- name: team\n  slack_configs:\n{config}"));
@@ -96,7 +96,7 @@ const EVERY_FIELD_BODY: &str = concat!(
 
 #[tokio::test]
 async fn every_field_is_sent_as_upstream_encodes_it() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier(
         "",
         &format!(
@@ -130,7 +130,7 @@ async fn every_field_is_sent_as_upstream_encodes_it() {
 
 #[tokio::test]
 async fn default_templates() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
     send(&n, &[test_alert()]).await.expect("sent");
     let title_link = "http://am.example:9093/#/alerts?receiver=team";
@@ -147,7 +147,7 @@ async fn default_templates() {
         )
     );
 
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
     send(&n, &[resolved(&[("alertname", "Test")], &[])])
         .await
@@ -159,7 +159,7 @@ async fn default_templates() {
 
 #[tokio::test]
 async fn bot_tokens_post_to_the_web_api_and_surface_slacks_error() {
-    let stub = StubServer::start(|_| {
+    let stub = RecordingServer::start(|_| {
         Reply::json(200, r#"{"ok":false,"error":"invalid_token","warning":"x"}"#)
     })
     .await;
@@ -179,7 +179,8 @@ async fn bot_tokens_post_to_the_web_api_and_surface_slacks_error() {
     assert_eq!(request.header("authorization"), Some("Bearer xoxb-123"));
 
     let ok =
-        StubServer::start(|_| Reply::json(200, r#"{"ok":true,"channel":"C1","ts":"1.2"}"#)).await;
+        RecordingServer::start(|_| Reply::json(200, r#"{"ok":true,"channel":"C1","ts":"1.2"}"#))
+            .await;
     let n = notifier(
         &format!("  slack_app_url: {}\n", ok.url("/api/chat.postMessage")),
         "  - app_token: xoxb-123\n    update_message: false\n",
@@ -189,7 +190,7 @@ async fn bot_tokens_post_to_the_web_api_and_surface_slacks_error() {
 
 #[tokio::test]
 async fn webhook_answers_other_than_ok_are_final_errors() {
-    let stub = StubServer::start(|_| Reply::text(200, "invalid_payload")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "invalid_payload")).await;
     let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
     let err = send(&n, &[test_alert()]).await.unwrap_err();
     assert_eq!(
@@ -221,7 +222,7 @@ async fn statuses_use_the_plain_retrier() {
             "channel \"\": unexpected status code 429",
         ),
     ] {
-        let stub = StubServer::start(move |_| reply.clone()).await;
+        let stub = RecordingServer::start(move |_| reply.clone()).await;
         let n = notifier("", &format!("  - api_url: {}\n", stub.url("/hook")));
         let err = send(&n, &[test_alert()]).await.unwrap_err();
         assert_eq!(err.message, message);
@@ -232,7 +233,7 @@ async fn statuses_use_the_plain_retrier() {
 
 #[tokio::test]
 async fn long_titles_are_cut_to_1024_characters() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let title = "é".repeat(1100);
     let n = notifier(
         "",
@@ -249,7 +250,7 @@ async fn long_titles_are_cut_to_1024_characters() {
 
 #[tokio::test]
 async fn api_url_file_is_read_at_send_time() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("url");
     let n = notifier("", &format!("  - api_url_file: {}\n", path.display()));
@@ -266,7 +267,8 @@ async fn api_url_file_is_read_at_send_time() {
 
 #[tokio::test]
 async fn timeouts_are_retried_and_named() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok").after(Duration::from_secs(2))).await;
+    let stub =
+        RecordingServer::start(|_| Reply::text(200, "ok").after(Duration::from_secs(2))).await;
     let n = notifier(
         "",
         &format!("  - api_url: {}\n    timeout: 100ms\n", stub.url("/hook")),
@@ -284,7 +286,7 @@ async fn timeouts_are_retried_and_named() {
 /// deliberate difference from upstream), and nothing is sent.
 #[tokio::test]
 async fn a_failing_template_fails_the_notification_and_sends_nothing() {
-    let stub = StubServer::start(|_| Reply::text(200, "ok")).await;
+    let stub = RecordingServer::start(|_| Reply::text(200, "ok")).await;
     let n = notifier(
         "",
         &format!(
@@ -311,8 +313,8 @@ async fn a_failing_template_fails_the_notification_and_sends_nothing() {
 
 /// A Web API stand-in: every method answers with where the message is, as
 /// `chat.postMessage` and `chat.update` do.
-async fn web_api() -> StubServer {
-    StubServer::start(|_| {
+async fn web_api() -> RecordingServer {
+    RecordingServer::start(|_| {
         Reply::json(
             200,
             r#"{"ok":true,"channel":"C024BE91L","ts":"1503435956.000247","message":{}}"#,
@@ -324,7 +326,7 @@ async fn web_api() -> StubServer {
 /// A bot-token Slack integration with `update_message: true` against
 /// `stub`. The configuration check only accepts Slack's own
 /// `chat.postMessage` URL with update_message, so the flag is set after it.
-fn updating_notifier(stub: &StubServer) -> SlackNotifier {
+fn updating_notifier(stub: &RecordingServer) -> SlackNotifier {
     let mut config = slack_config(
         &format!("  slack_app_url: {}\n", stub.url("/api/chat.postMessage")),
         "  - app_token: xoxb-123\n    channel: '#ops'\n    send_resolved: true\n",
@@ -393,7 +395,7 @@ async fn update_message_posts_once_then_edits_that_message() {
 #[tokio::test]
 async fn a_failed_update_names_the_stored_channel_and_keeps_the_data() {
     let stub =
-        StubServer::start(|_| Reply::json(200, r#"{"ok":false,"error":"message_not_found"}"#))
+        RecordingServer::start(|_| Reply::json(200, r#"{"ok":false,"error":"message_not_found"}"#))
             .await;
     let n = updating_notifier(&stub);
     let ctx = context(&[("alertname", "Test")]);

@@ -6,7 +6,7 @@ use tocsin_alerting::alert::Alert;
 use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyError};
 use tocsin_notify::victorops::VictorOpsNotifier;
 
-use crate::support::{Reply, StubServer, context, env, firing, receiver, resolved, templates};
+use crate::support::{RecordingServer, Reply, context, env, firing, receiver, resolved, templates};
 
 /// SHA-256 of `{}:{alertname="Test"}`, produced by Go 1.19.
 const TEST_KEY_HASH: &str = "e9431e3956d0c42acc81f7e5efa9f884c86bb68f834cbecb73e7cb9a0c1271d5";
@@ -33,7 +33,7 @@ fn test_alert() -> Alert {
 
 #[tokio::test]
 async fn firing_body_and_url() {
-    let stub = StubServer::answering(200).await;
+    let stub = RecordingServer::answering(200).await;
     let n = notifier(&format!(
         r#"  - api_key: apikey
     api_url: {}
@@ -83,7 +83,7 @@ async fn message_types() {
             "RECOVERY",
         ),
     ] {
-        let stub = StubServer::answering(200).await;
+        let stub = RecordingServer::answering(200).await;
         let n = notifier(&format!(
             "  - api_key: k\n    api_url: {}\n    routing_key: r\n    message_type: {configured}\n",
             stub.url("/")
@@ -99,7 +99,7 @@ async fn message_types() {
 
 #[tokio::test]
 async fn default_templates() {
-    let stub = StubServer::answering(200).await;
+    let stub = RecordingServer::answering(200).await;
     let n = notifier(&format!(
         "  - api_key: k\n    api_url: {}\n    routing_key: r\n",
         stub.url("/")
@@ -118,7 +118,7 @@ async fn answers_use_the_plain_retrier() {
         (Reply::text(400, "bad"), false, FailureReason::ClientError),
         (Reply::status(429), false, FailureReason::RateLimited),
     ] {
-        let stub = StubServer::start(move |_| reply.clone()).await;
+        let stub = RecordingServer::start(move |_| reply.clone()).await;
         let n = notifier(&format!(
             "  - api_key: k\n    api_url: {}\n    routing_key: r\n",
             stub.url("/")
