@@ -940,6 +940,108 @@ mod tests {
         assert!(decode_alerts(b"[] trailing").unwrap().is_empty());
     }
 
+    /// Random `postableAlerts`-like bodies: mostly the shape Prometheus
+    /// sends, with escapes, non-ASCII, repeated names, long strings, odd
+    /// times and the occasional wrong type or broken byte mixed in.
+    fn random_body(seed: &mut u64) -> Vec<u8> {
+        let mut next = |n: u64| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            *seed % n
+        };
+        const STRINGS: [&str; 12] = [
+            "alertname",
+            "job",
+            "",
+            "a\\\"b",
+            "\\u00e9t\\u00e9",
+            "ünï",
+            "x\\n",
+            "\\ud83d\\ude00",
+            "v",
+            "<&>",
+            "instance",
+            "\\/",
+        ];
+        const TIMES: [&str; 6] = [
+            "2026-11-21T06:00:00Z",
+            "2026-11-21T06:00:00.123+01:00",
+            "",
+            "2026-11-21",
+            "yesterday",
+            "2026-02-30T00:00:00Z",
+        ];
+        let string = |next: &mut dyn FnMut(u64) -> u64| -> String {
+            match next(10) {
+                0 => "l".repeat(120 + next(20) as usize),
+                _ => STRINGS[next(STRINGS.len() as u64) as usize].to_owned(),
+            }
+        };
+        let mut body = String::from("[");
+        for i in 0..next(4) {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push('{');
+            let mut fields = Vec::new();
+            for key in ["labels", "annotations"] {
+                if next(6) == 0 {
+                    continue;
+                }
+                let mut pairs = Vec::new();
+                for _ in 0..next(5) {
+                    let value = match next(25) {
+                        0 => "null".to_owned(),
+                        1 => "7".to_owned(),
+                        _ => format!("\"{}\"", string(&mut next)),
+                    };
+                    pairs.push(format!("\"{}\":{value}", string(&mut next)));
+                }
+                fields.push(format!("\"{key}\":{{{}}}", pairs.join(",")));
+            }
+            for key in ["startsAt", "endsAt"] {
+                if next(2) == 0 {
+                    fields.push(format!("\"{key}\":\"{}\"", TIMES[next(6) as usize]));
+                }
+            }
+            if next(2) == 0 {
+                let url = ["http://p:9090/graph?g0.expr=up", "", "%zz", "/rel"][next(4) as usize];
+                fields.push(format!("\"generatorURL\":\"{url}\""));
+            }
+            if next(20) == 0 {
+                fields.push("\"Labels\":{}".to_owned());
+            }
+            body.push_str(&fields.join(","));
+            body.push('}');
+        }
+        body.push(']');
+        let mut bytes = body.into_bytes();
+        if next(30) == 0 && !bytes.is_empty() {
+            let at = next(bytes.len() as u64) as usize;
+            bytes[at] = [0xff, b'"', b'{', 0xc3][next(4) as usize];
+        }
+        bytes
+    }
+
+    #[test]
+    fn random_bodies_decode_as_through_the_tree() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        let mut direct = 0;
+        for _ in 0..5_000 {
+            let body = random_body(&mut seed);
+            direct += usize::from(decode_plain_alerts(&body).is_some());
+            assert_eq!(
+                decode_alerts(&body),
+                decode_alerts_from_tree(&body),
+                "body {:?}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        // Many bodies take the direct path, so it is what is being compared.
+        assert!(direct > 1_500, "only {direct} bodies decoded directly");
+    }
+
     #[test]
     fn plain_alert_bodies_decode_as_through_the_tree() {
         // The direct decoder must give what the tree gives, for bodies it
