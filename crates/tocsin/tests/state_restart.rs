@@ -732,6 +732,12 @@ fn tocsin_reads_upstream_files() -> Outcome {
     let hook = Webhook::start();
     let mut upstream = Server::start_upstream(binary, &config(&hook.url("/")), &[])?;
     let silences = write_state(&upstream, &hook)?;
+    // Alertmanager logs the notification after the webhook has answered and
+    // writes its log file only at shutdown, so there is no file to watch
+    // (as `wait_for_nflog` does for tocsin): give its pipeline time to log
+    // before SIGTERM, or a loaded machine stops it in between and the
+    // notification is rightly repeated.
+    std::thread::sleep(Duration::from_secs(1));
     stop(&mut upstream, Stop::Term)?;
     let mut tocsin = Server::try_start(&config(&hook.url("/")), &[])?;
     tocsin.kill_hard();
