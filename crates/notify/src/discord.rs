@@ -5,12 +5,10 @@
 //! are classified by the plain [`Retrier`]: 5xx retried, other statuses
 //! final, the provider's body quoted in the error.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::common::GoUrl;
 use tocsin_config::notifiers::DiscordConfig;
 
@@ -161,27 +159,7 @@ impl DiscordNotifier {
     }
 }
 
-impl Notifier for DiscordNotifier {
-    fn integration(&self) -> &str {
-        "discord"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(DiscordNotifier, "discord");
 
 impl Preview for DiscordNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -6,13 +6,11 @@
 //! alert. 429 and 5xx are retried; error answers are summarised from
 //! incident.io's `message` / `error` / `errors` fields.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::notifiers::IncidentioConfig;
 use tocsin_model::GoDuration;
 
@@ -195,27 +193,7 @@ fn error_details(body: &[u8]) -> String {
     parts.join(": ")
 }
 
-impl Notifier for IncidentioNotifier {
-    fn integration(&self) -> &str {
-        "incidentio"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(IncidentioNotifier, "incidentio");
 
 impl Preview for IncidentioNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -12,12 +12,10 @@
 //! no answer is not.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::common::GoUrl;
 use tocsin_config::notifiers::JiraConfig;
 use tocsin_model::goquote::go_quote;
@@ -519,27 +517,7 @@ fn read_transitions(body: &[u8]) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-impl Notifier for JiraNotifier {
-    fn integration(&self) -> &str {
-        "jira"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(JiraNotifier, "jira");
 
 impl Preview for JiraNotifier {
     /// The search, then the issue creation that follows when the search

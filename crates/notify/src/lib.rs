@@ -15,6 +15,46 @@
 //! [`msteamsv2`], [`pushover`], [`wechat`], [`rocketchat`], [`mattermost`],
 //! [`sns`], [`jira`], [`incidentio`], and the others listed below.
 
+/// The [`Notifier`](tocsin_alerting::notifier::Notifier) implementation
+/// every integration shares: `$ty` has an `index` field and an
+/// `async fn send(&self, ctx, alerts)`, and reports `send_resolved` from
+/// `self.config` unless an accessor is given.
+macro_rules! impl_notifier {
+    ($ty:ty, $name:literal) => {
+        impl_notifier!($ty, $name, |n: &$ty| n.config.send_resolved);
+    };
+    ($ty:ty, $name:literal, $send_resolved:expr) => {
+        impl tocsin_alerting::notifier::Notifier for $ty {
+            fn integration(&self) -> &str {
+                $name
+            }
+
+            fn index(&self) -> usize {
+                self.index
+            }
+
+            fn send_resolved(&self) -> bool {
+                ($send_resolved)(self)
+            }
+
+            fn notify<'a>(
+                &'a self,
+                ctx: &'a tocsin_alerting::notifier::NotifyContext,
+                alerts: &'a [tocsin_alerting::alert::Alert],
+            ) -> std::pin::Pin<
+                Box<
+                    dyn std::future::Future<
+                            Output = Result<(), tocsin_alerting::notifier::NotifyError>,
+                        > + Send
+                        + 'a,
+                >,
+            > {
+                Box::pin(self.send(ctx, alerts))
+            }
+        }
+    };
+}
+
 mod aws_credentials;
 mod build_error;
 pub mod data;

@@ -7,12 +7,10 @@
 //! non-standard, persistent notifications only for `urgent`). Answers are
 //! classified by the plain [`Retrier`], the channel named in the error.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::{MattermostConfig, MattermostField};
 use tocsin_model::goquote::go_quote;
 
@@ -349,27 +347,7 @@ fn sanitize(message: &mut Message, group_key: &str) {
     }
 }
 
-impl Notifier for MattermostNotifier {
-    fn integration(&self) -> &str {
-        "mattermost"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(MattermostNotifier, "mattermost");
 
 impl Preview for MattermostNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

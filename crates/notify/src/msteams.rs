@@ -4,12 +4,10 @@
 //! classified by the plain [`Retrier`]. The Workflows flavour is
 //! [`crate::msteamsv2`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::MsTeamsConfig;
 
 use crate::BuildError;
@@ -110,27 +108,7 @@ impl MsTeamsNotifier {
     }
 }
 
-impl Notifier for MsTeamsNotifier {
-    fn integration(&self) -> &str {
-        "msteams"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(MsTeamsNotifier, "msteams");
 
 impl Preview for MsTeamsNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -4,12 +4,10 @@
 //! as upstream's structs encode it. Answers are classified by the plain
 //! [`Retrier`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::MsTeamsV2Config;
 
 use crate::BuildError;
@@ -168,27 +166,7 @@ impl MsTeamsV2Notifier {
     }
 }
 
-impl Notifier for MsTeamsV2Notifier {
-    fn integration(&self) -> &str {
-        "msteamsv2"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(MsTeamsV2Notifier, "msteamsv2");
 
 impl Preview for MsTeamsV2Notifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -14,12 +14,10 @@
 //! final, with OpsGenie's answer in the error text.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::notifiers::OpsGenieConfig;
 use tocsin_model::goquote::go_quote;
 
@@ -347,27 +345,7 @@ fn request(method: Method, url: String, body: Vec<u8>) -> HttpRequest {
     }
 }
 
-impl Notifier for OpsGenieNotifier {
-    fn integration(&self) -> &str {
-        "opsgenie"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(OpsGenieNotifier, "opsgenie");
 
 impl Preview for OpsGenieNotifier {
     /// The requests with the API key shown as `GenieKey <secret>`.

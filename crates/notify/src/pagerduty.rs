@@ -14,13 +14,11 @@
 //! carry no body text, as upstream's error-detail function has it.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::notifiers::PagerdutyConfig;
 use tocsin_model::GoDuration;
 use tocsin_model::goquote::go_quote;
@@ -534,27 +532,7 @@ fn metric_bytes(n: usize) -> String {
     parts.concat()
 }
 
-impl Notifier for PagerdutyNotifier {
-    fn integration(&self) -> &str {
-        "pagerduty"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(PagerdutyNotifier, "pagerduty");
 
 impl Preview for PagerdutyNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -7,12 +7,10 @@
 //! plain [`Retrier`], so Pushover's own error JSON (`{"status":0,
 //! "errors":[…]}`) is quoted in the error.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::PushoverConfig;
 
 use crate::BuildError;
@@ -170,27 +168,7 @@ fn with_query(api_url: &str, query: &str) -> String {
     format!("{base}?{query}")
 }
 
-impl Notifier for PushoverNotifier {
-    fn integration(&self) -> &str {
-        "pushover"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(PushoverNotifier, "pushover");
 
 impl Preview for PushoverNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

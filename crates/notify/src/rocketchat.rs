@@ -6,12 +6,10 @@
 //! neither does tocsin. A 2xx answer must still say `"success": true`;
 //! otherwise the provider's `error` is reported (not retried).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::notifiers::RocketchatConfig;
 use tocsin_model::goquote::go_quote;
 
@@ -298,27 +296,7 @@ fn check_success(body: &[u8]) -> Result<(), NotifyError> {
     }
 }
 
-impl Notifier for RocketchatNotifier {
-    fn integration(&self) -> &str {
-        "rocketchat"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(RocketchatNotifier, "rocketchat");
 
 impl Preview for RocketchatNotifier {
     /// The request with its token headers masked.

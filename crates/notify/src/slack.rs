@@ -28,13 +28,11 @@
 //! swapped in the configured URL, which the configuration check pins to
 //! `https://slack.com/api/chat.postMessage`, so it is the same address.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::notifiers::{SlackAction, SlackConfig, SlackField};
 use tocsin_model::GoDuration;
 use tocsin_model::goquote::go_quote;
@@ -508,27 +506,7 @@ fn string_field(
     }
 }
 
-impl Notifier for SlackNotifier {
-    fn integration(&self) -> &str {
-        "slack"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(SlackNotifier, "slack");
 
 impl Preview for SlackNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -17,12 +17,10 @@
 //! (see [`crate::aws_credentials`]). Error answers quote SNS's own
 //! `<Message>`.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::common::GoUrl;
 use tocsin_config::notifiers::SnsConfig;
 
@@ -363,27 +361,7 @@ pub(crate) fn xml_element(body: &[u8], name: &str) -> Option<String> {
     )
 }
 
-impl Notifier for SnsNotifier {
-    fn integration(&self) -> &str {
-        "sns"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(SnsNotifier, "sns");
 
 impl Preview for SnsNotifier {
     /// The signed request, its signature masked. An assumed role is not

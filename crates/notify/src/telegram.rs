@@ -11,12 +11,10 @@
 //! retries them.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::TelegramConfig;
 
 use crate::BuildError;
@@ -431,27 +429,7 @@ fn known_error(description: &str) -> Option<(i64, &'static str)> {
         .map(|(known, code, message)| (*code, message.unwrap_or_else(|| short_description(known))))
 }
 
-impl Notifier for TelegramNotifier {
-    fn integration(&self) -> &str {
-        "telegram"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(TelegramNotifier, "telegram");
 
 impl Preview for TelegramNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

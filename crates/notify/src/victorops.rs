@@ -8,12 +8,10 @@
 //! sorted as Go writes a map. Answers use the plain [`Retrier`].
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::{Alert, AlertStatus};
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::VictorOpsConfig;
 
 use crate::BuildError;
@@ -148,27 +146,7 @@ impl VictorOpsNotifier {
     }
 }
 
-impl Notifier for VictorOpsNotifier {
-    fn integration(&self) -> &str {
-        "victorops"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(VictorOpsNotifier, "victorops");
 
 impl Preview for VictorOpsNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -5,12 +5,10 @@
 //! ignores it (the room is then left out). Answers are classified by the
 //! plain [`Retrier`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{NotifyContext, NotifyError};
 use tocsin_config::notifiers::WebexConfig;
 
 use crate::BuildError;
@@ -110,27 +108,7 @@ impl WebexNotifier {
     }
 }
 
-impl Notifier for WebexNotifier {
-    fn integration(&self) -> &str {
-        "webex"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(WebexNotifier, "webex");
 
 impl Preview for WebexNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -12,14 +12,12 @@
 //! plain [`WebhookSettings`], which has no templates: its URL is used
 //! verbatim and it sends the default message.
 
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::Value;
 use tocsin_config::notifiers::WebhookConfig;
 use tocsin_model::GoDuration;
@@ -300,27 +298,8 @@ fn truncate(alerts: &[Alert], max_alerts: u64) -> (&[Alert], u64) {
     }
 }
 
-impl Notifier for WebhookNotifier {
-    fn integration(&self) -> &str {
-        "webhook"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(WebhookNotifier, "webhook", |n: &WebhookNotifier| n
+    .send_resolved);
 
 impl Preview for WebhookNotifier {
     fn preview(&self, ctx: &NotifyContext, alerts: &[Alert]) -> Result<Vec<Rendered>, NotifyError> {

@@ -6,13 +6,11 @@
 //! status is retried; WeChat's `errcode`/`errmsg` answer decides the rest,
 //! as upstream decides it (only 42001 refreshes the token).
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use tocsin_alerting::alert::Alert;
-use tocsin_alerting::notifier::{FailureReason, Notifier, NotifyContext, NotifyError};
+use tocsin_alerting::notifier::{FailureReason, NotifyContext, NotifyError};
 use tocsin_config::common::GoUrl;
 use tocsin_config::notifiers::WechatConfig;
 
@@ -280,27 +278,7 @@ impl WechatNotifier {
     }
 }
 
-impl Notifier for WechatNotifier {
-    fn integration(&self) -> &str {
-        "wechat"
-    }
-
-    fn index(&self) -> usize {
-        self.index
-    }
-
-    fn send_resolved(&self) -> bool {
-        self.config.send_resolved
-    }
-
-    fn notify<'a>(
-        &'a self,
-        ctx: &'a NotifyContext,
-        alerts: &'a [Alert],
-    ) -> Pin<Box<dyn Future<Output = Result<(), NotifyError>> + Send + 'a>> {
-        Box::pin(self.send(ctx, alerts))
-    }
-}
+impl_notifier!(WechatNotifier, "wechat");
 
 impl Preview for WechatNotifier {
     /// The token request (when no token is cached) and the message request,
