@@ -282,9 +282,7 @@ fn decode_plain_string_map<'a>(
             }
         }
     }
-    let packed = PackedLabelSet::from_unsorted(pairs);
-    pairs.clear();
-    Some(packed)
+    Some(PackedLabelSet::from_unsorted(pairs))
 }
 
 /// [`decode_alerts`] through a JSON tree, with upstream's error messages.

@@ -24,6 +24,18 @@ pub trait LabelView {
     fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone;
 }
 
+impl<T: LabelView + ?Sized> LabelView for &T {
+    fn label(&self, name: &str) -> Option<&str> {
+        (**self).label(name)
+    }
+    fn label_count(&self) -> usize {
+        (**self).label_count()
+    }
+    fn label_pairs(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        (**self).label_pairs()
+    }
+}
+
 impl LabelView for LabelSet {
     fn label(&self, name: &str) -> Option<&str> {
         self.get(name)
@@ -81,38 +93,14 @@ impl PackedLabelSet {
         if !pairs.is_sorted_by(|a, b| a.0.as_ref() < b.0.as_ref()) {
             pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
         }
-        // Exact, so the buffer is not reallocated to shrink it. Counts the
-        // overwritten duplicates too; they are rare.
-        let mut len: usize = pairs
-            .iter()
-            .map(|(k, v)| encoded_len(k.as_ref()) + encoded_len(v.as_ref()))
-            .sum();
-        for pair in pairs.windows(2) {
-            if let [(a, v), (b, _)] = pair
-                && a.as_ref() == b.as_ref()
-            {
-                len -= encoded_len(a.as_ref()) + encoded_len(v.as_ref());
-            }
-        }
-        let mut text = String::with_capacity(len);
-        let mut count = 0u32;
-        let mut iter = pairs.iter().peekable();
-        while let Some((name, value)) = iter.next() {
-            if iter
-                .peek()
-                .is_some_and(|(next, _)| next.as_ref() == name.as_ref())
-            {
-                continue;
-            }
-            push_str(&mut text, name.as_ref());
-            push_str(&mut text, value.as_ref());
-            count = count.saturating_add(1);
-        }
-        debug_assert_eq!(text.len(), len, "the size computed ahead");
-        PackedLabelSet {
-            count,
-            text: text.into_boxed_str(),
-        }
+        let pairs = &*pairs;
+        let last_of_each_name = pairs.iter().enumerate().filter_map(|(i, (name, value))| {
+            let overwritten = pairs
+                .get(i + 1)
+                .is_some_and(|(next, _)| next.as_ref() == name.as_ref());
+            (!overwritten).then(|| (name.as_ref(), value.as_ref()))
+        });
+        PackedLabelSet::from_sorted(last_of_each_name)
     }
 
     pub fn view(&self) -> PackedLabels<'_> {
