@@ -207,9 +207,6 @@ impl Inhibitor {
     /// Records a stored (new or updated) alert as a source of every rule
     /// whose source side it matches.
     pub fn observe(&self, alert: &StoredAlert) {
-        if self.rules.is_empty() {
-            return;
-        }
         let fp = alert.fingerprint();
         let labels = alert.labels();
         let ends_at = end_of(alert.ends_at());

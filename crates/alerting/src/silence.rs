@@ -28,7 +28,7 @@ use jiff::Timestamp;
 use tocsin_model::goquote::go_quote;
 use tocsin_model::labels::is_valid_legacy_label_name;
 use tocsin_model::matcher::ParseMode;
-use tocsin_model::{GoRegex, LabelSet, MatchType, Matcher};
+use tocsin_model::{GoRegex, LabelView, MatchType, Matcher};
 
 use crate::clock::Clock;
 
@@ -335,9 +335,12 @@ impl MatchIndex {
     }
 
     /// Every filed set that could match `labels`.
-    fn candidates<'a>(&'a self, labels: &'a LabelSet) -> impl Iterator<Item = &'a SetRef> + 'a {
+    fn candidates<'a, L: LabelView>(
+        &'a self,
+        labels: &'a L,
+    ) -> impl Iterator<Item = &'a SetRef> + 'a {
         let filed = labels
-            .iter()
+            .label_pairs()
             .filter(|(_, v)| !v.is_empty())
             .flat_map(move |(name, value)| {
                 let equal = self.by_value.get(name).and_then(|values| values.get(value));
@@ -557,7 +560,7 @@ impl Silences {
     }
 
     /// IDs of the silences active at `now` that match `labels`, oldest first.
-    pub fn silenced_by(&self, labels: &LabelSet, now: Timestamp) -> Vec<String> {
+    pub fn silenced_by<L: LabelView>(&self, labels: &L, now: Timestamp) -> Vec<String> {
         let inner = self.read();
         let mut hits: Vec<(u64, &Arc<str>)> = Vec::new();
         for candidate in inner.index.candidates(labels) {
@@ -573,10 +576,7 @@ impl Silences {
                 .compiled
                 .get(candidate.set)
                 .and_then(Option::as_ref)
-                .is_some_and(|set| {
-                    set.iter()
-                        .all(|m| m.matches(labels.value_or_empty(&m.name)))
-                });
+                .is_some_and(|set| set.iter().all(|m| m.matches_labels(labels)));
             if matches {
                 hits.push((stored.seq, &candidate.id));
             }

@@ -26,7 +26,7 @@ use tocsin_api::{
 };
 use tocsin_config::{Config, LoadOptions};
 use tocsin_model::matcher::ParseMode;
-use tocsin_model::{LabelSet, PackedLabels};
+use tocsin_model::{LabelView, PackedLabels};
 use tocsin_notify::IntegrationEnv;
 
 use super::convert;
@@ -214,7 +214,12 @@ impl Core {
     }
 
     /// The predicted status of an alert with `labels` at `now`.
-    fn status_at(&self, generation: &Generation, labels: &LabelSet, now: Timestamp) -> AlertStatus {
+    fn status_at<L: LabelView>(
+        &self,
+        generation: &Generation,
+        labels: &L,
+        now: Timestamp,
+    ) -> AlertStatus {
         let silenced_by = self.shared.silences.silenced_by(labels, now);
         let inhibited_by: Vec<String> = generation
             .inhibitor
@@ -258,9 +263,7 @@ impl Core {
                     continue;
                 }
                 let suppressed = muted
-                    || self
-                        .status_at(&generation, &alert.labels().to_label_set(), now)
-                        .state
+                    || self.status_at(&generation, &alert.labels(), now).state
                         == AlertState::Suppressed;
                 seen.insert(fp, suppressed);
             }
@@ -346,11 +349,7 @@ impl AlertmanagerCore for Core {
     }
 
     fn alert_status(&self, labels: PackedLabels<'_>) -> AlertStatus {
-        self.status_at(
-            &self.current(),
-            &labels.to_label_set(),
-            self.shared.clock.now(),
-        )
+        self.status_at(&self.current(), &labels, self.shared.clock.now())
     }
 
     /// No silence stored and no inhibition rule configured: `status_at`
