@@ -399,6 +399,22 @@ fn getnum(s: &[u8], fixed: bool) -> Option<(i32, &[u8])> {
     ))
 }
 
+/// [`getnum`] for one layout element: `unreadable` when no number is
+/// there, `<what> out of range` when it falls outside `range`.
+fn ranged<'v>(
+    value: &'v [u8],
+    fixed: bool,
+    range: std::ops::RangeInclusive<i32>,
+    what: &'static str,
+    unreadable: Miss<'v>,
+) -> Result<(i32, &'v [u8]), Miss<'v>> {
+    let (n, rest) = getnum(value, fixed).ok_or(unreadable)?;
+    if !range.contains(&n) {
+        return Err(Miss::OutOfRange(what));
+    }
+    Ok((n, rest))
+}
+
 /// Go's `parseNanoseconds` for `value[..n]` (a `.` or `,` then digits).
 fn parse_nanos(value: &[u8], n: usize) -> Option<i32> {
     let digits = value.get(1..n)?;
@@ -455,45 +471,12 @@ fn parse_layout<'v>(layout: &Layout, input: &'v str) -> Result<DateTime, Miss<'v
                     .fold(0, |acc, d| acc * 10 + i32::from(d - b'0'));
                 value = value.get(4..).unwrap_or_default();
             }
-            Month => {
-                let (m, rest) = getnum(value, true).ok_or_else(|| bad(elem, start))?;
-                if !(1..=12).contains(&m) {
-                    return Err(range("month"));
-                }
-                month = m;
-                value = rest;
-            }
-            Day => {
-                let (d, rest) = getnum(value, true).ok_or_else(|| bad(elem, start))?;
-                if !(0..=31).contains(&d) {
-                    return Err(range("day"));
-                }
-                day = d;
-                value = rest;
-            }
-            Hour => {
-                let (h, rest) = getnum(value, false).ok_or_else(|| bad(elem, start))?;
-                if !(0..24).contains(&h) {
-                    return Err(range("hour"));
-                }
-                hour = h;
-                value = rest;
-            }
-            Minute => {
-                let (m, rest) = getnum(value, true).ok_or_else(|| bad(elem, start))?;
-                if !(0..60).contains(&m) {
-                    return Err(range("minute"));
-                }
-                minute = m;
-                value = rest;
-            }
+            Month => (month, value) = ranged(value, true, 1..=12, "month", bad(elem, start))?,
+            Day => (day, value) = ranged(value, true, 0..=31, "day", bad(elem, start))?,
+            Hour => (hour, value) = ranged(value, false, 0..=23, "hour", bad(elem, start))?,
+            Minute => (minute, value) = ranged(value, true, 0..=59, "minute", bad(elem, start))?,
             Second => {
-                let (s, rest) = getnum(value, true).ok_or_else(|| bad(elem, start))?;
-                if !(0..60).contains(&s) {
-                    return Err(range("second"));
-                }
-                second = s;
-                value = rest;
+                (second, value) = ranged(value, true, 0..=59, "second", bad(elem, start))?;
                 // A fraction the layout does not mention is still accepted.
                 let next_is_frac = matches!(layout.elems.get(index + 1), Some(Frac(_)));
                 if !next_is_frac
